@@ -1,0 +1,3 @@
+import type {CheckDefinition} from '../../model.js'
+
+export const ETCD_CHECKS: readonly CheckDefinition[] = []

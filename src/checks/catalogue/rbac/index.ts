@@ -1,0 +1,3 @@
+import type {CheckDefinition} from '../../model.js'
+
+export const RBAC_CHECKS: readonly CheckDefinition[] = []

@@ -1,0 +1,68 @@
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {afterAll, describe, expect, it} from '@jest/globals'
+import {httpProbe} from '../../src/probes/http.js'
+import {freePort} from '../support/ports.js'
+import {startHostileServer, type HostileServer} from '../support/hostile-servers.js'
+
+describe('httpProbe', () => {
+  const opened: HostileServer[] = []
+  afterAll(async () => Promise.all(opened.map((server) => server.close())))
+
+  it('reports the status, body and request label of a plain HTTP answer', async () => {
+    const server = http.createServer((req, res) => {
+      res.writeHead(418, {'content-type': 'text/plain'})
+      res.end(`${req.method} ${req.url} ${req.headers['x-probe'] ?? ''}`)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const {port} = server.address() as AddressInfo
+    const result = await httpProbe({url: `http://127.0.0.1:${port}/pods?x=1`, headers: {'x-probe': 'yes'}, timeoutMs: 2000, credentialsLabel: 'no credentials'})
+    server.close()
+    expect(result).toMatchObject({ok: true, status: 418, body: 'GET /pods?x=1 yes', request: `GET http://127.0.0.1:${port}/pods?x=1 (no credentials)`})
+  })
+
+  it('says refused when nothing listens', async () => {
+    const port = await freePort()
+    const result = await httpProbe({url: `http://127.0.0.1:${port}/`, timeoutMs: 2000})
+    expect(result).toMatchObject({ok: false, failure: 'refused'})
+  })
+
+  it.each([
+    ['silent', 'timeout'],
+    ['garbage', 'protocol-error'],
+    ['reset', 'reset'],
+  ] as const)('a %s server gives %s within the timeout, never a hang', async (behaviour, failure) => {
+    const server = await startHostileServer(behaviour)
+    opened.push(server)
+    const started = Date.now()
+    const result = await httpProbe({url: `http://127.0.0.1:${server.port}/api`, timeoutMs: 400})
+    expect(Date.now() - started).toBeLessThan(1500)
+    expect(result).toMatchObject({ok: false, failure})
+    expect(result.ok ? '' : result.message).not.toHaveLength(0)
+  })
+
+  it('a silent server behind https also times out', async () => {
+    const server = await startHostileServer('silent')
+    opened.push(server)
+    const result = await httpProbe({url: `https://127.0.0.1:${server.port}/pods`, timeoutMs: 300})
+    expect(result).toMatchObject({ok: false, failure: 'timeout'})
+  })
+
+  it('speaking TLS to a plain HTTP server says not-tls', async () => {
+    const server = http.createServer((_req, res) => res.end('plain'))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const {port} = server.address() as AddressInfo
+    const result = await httpProbe({url: `https://127.0.0.1:${port}/`, timeoutMs: 2000})
+    server.close()
+    expect(result).toMatchObject({ok: false, failure: 'not-tls'})
+  })
+
+  it('keeps at most maxBodyBytes of a large body', async () => {
+    const server = http.createServer((_req, res) => res.end('x'.repeat(100_000)))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const {port} = server.address() as AddressInfo
+    const result = await httpProbe({url: `http://127.0.0.1:${port}/`, timeoutMs: 2000, maxBodyBytes: 1000})
+    server.close()
+    expect(result.ok && result.body.length).toBe(1000)
+  })
+})
