@@ -7,11 +7,12 @@ describe('etcd probes against a real plaintext etcd', () => {
   let etcd: RunningEtcd
   beforeAll(async () => {
     etcd = await startEtcd()
-    for (const [key, value] of [
+    const seed: [string, string][] = [
       ['/registry/secrets/default/db-password', 'hunter2'],
       ['/registry/secrets/kube-system/token', 'eyJ'],
       ['/registry/namespaces/default', '{}'],
-    ]) {
+    ]
+    for (const [key, value] of seed) {
       const put = await httpProbe({
         url: `${etcd.clientUrl}/v3/kv/put`,
         method: 'POST',
