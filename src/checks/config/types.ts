@@ -8,6 +8,19 @@ export interface FlagSetting {
   file: string
   /** 1-based line of the args/command item that set it. */
   line?: number
+  /** 'environment' for an ETCD_* variable read in place of an absent flag; absent means 'flag'. */
+  source?: 'flag' | 'environment'
+}
+
+/**
+ * A command-line item that is neither a flag nor a flag's value (the program name excepted),
+ * e.g. the "false" of `--anonymous-auth false`: pflag and Go's flag package never give a boolean
+ * flag the next item, and kube-apiserver, the kubelet and etcd all refuse to start on a stray argument.
+ */
+export interface PositionalArgument {
+  value: string
+  file: string
+  line?: number
 }
 
 /** The flags and environment of one static pod's container, as the kubelet would start it. */
@@ -22,6 +35,10 @@ export interface StaticPodConfig {
   flags: ReadonlyMap<string, FlagSetting>
   /** Container env, e.g. ETCD_CLIENT_CERT_AUTH (etcd reads ETCD_* when the flag is absent). */
   env: ReadonlyMap<string, FlagSetting>
+  /** Where the flags came from: the manifest file, or (no manifest) a running process's argv. */
+  source?: 'manifest' | 'process'
+  /** Stray command-line items; non-empty means the component would refuse to start. */
+  positional?: readonly PositionalArgument[]
 }
 
 /** The kubelet settings the catalogue judges; each resolves flag → config file → version default. */
@@ -47,6 +64,8 @@ export interface KubeletSetting {
   /** Node path of the file that set it (manifest, kubeadm-flags.env, config.yaml); absent for defaults. */
   file?: string
   line?: number
+  /** For source 'default': which default table applied and why, in a sentence a learner can check. */
+  defaultFrom?: string
 }
 
 export interface KubeletConfigView {
@@ -55,6 +74,17 @@ export interface KubeletConfigView {
   configFound: boolean
   /** Where the flags were read from: "process 1234", "/var/lib/kubelet/kubeadm-flags.env", or "none". */
   flagsSource: string
+  /**
+   * Whether the kubelet reads a KubeletConfiguration file at all: only when --config names one.
+   * Without it the kubelet ignores config.yaml even if the file exists, and the command-line defaults apply.
+   */
+  configInUse: boolean
+  /** Which default table fills unset settings: the config file's (v1beta1 defaulting) or the command line's. */
+  defaults: 'config-file' | 'command-line'
+  /** Files from --config-dir merged over the config file, in the order the kubelet applies them. */
+  dropInFiles: readonly string[]
+  /** Stray command-line items; non-empty means the kubelet would refuse to start. */
+  positional: readonly PositionalArgument[]
   get(key: KubeletSettingKey): KubeletSetting
 }
 
