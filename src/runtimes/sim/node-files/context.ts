@@ -1,0 +1,26 @@
+import type {Scenario} from '../../../scenario/schema.js'
+import type {PortMap} from './args.js'
+import type {KubeadmProfile} from './profiles.js'
+import type {NodePorts} from './types.js'
+
+/** Everything the file builders need, resolved once. */
+export interface RenderContext {
+  scenario: Scenario
+  profile: KubeadmProfile
+  nodeName: string
+  clusterName: string
+  /** Where every component listens; also the API server's advertise address and the node IP. */
+  bindAddress: string
+  ports: NodePorts
+  portMap: PortMap
+}
+
+/** kind's networking defaults (kind sets serviceSubnet 10.96.0.0/16, podSubnet 10.244.0.0/16). */
+export const SERVICE_SUBNET = '10.96.0.0/16'
+export const POD_SUBNET = '10.244.0.0/16'
+export const CLUSTER_DNS = '10.96.0.10'
+export const CRI_SOCKET = 'unix:///run/containerd/containerd.sock'
+
+export function imageOf(context: RenderContext, component: string): string {
+  return `${context.profile.registry}/${component}:v${context.scenario.kubernetesVersion}`
+}
