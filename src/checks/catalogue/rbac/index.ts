@@ -1,3 +1,4 @@
 import type {CheckDefinition} from '../../model.js'
+import {leastPrivilegeCheck} from './least-privilege.js'
 
-export const RBAC_CHECKS: readonly CheckDefinition[] = []
+export const RBAC_CHECKS: readonly CheckDefinition[] = [leastPrivilegeCheck]

@@ -1,0 +1,137 @@
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
+import {anonymousRbacCheck} from '../../../../src/checks/catalogue/apiserver/anonymous-rbac.js'
+import {defaultState, startApiserverFixture, type ApiserverFixture} from '../../../support/fixtures/apiserver-fixture.js'
+import {createApiserverPki, type ApiserverPki} from '../../../support/fixtures/apiserver-pki.js'
+import {withDefaults} from '../../../support/fixtures/apiserver-rbac.js'
+import {apiTarget, runCheck} from '../../../support/fixtures/apiserver-target.js'
+import {startHostileServer, type HostileServer} from '../../../support/hostile-servers.js'
+import {freePort} from '../../../support/ports.js'
+
+/** scenarios/anonymous-api.yaml's misconfiguration. */
+const READ_EVERYTHING = withDefaults({
+  roles: [{kind: 'ClusterRole', name: 'read-everything', rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch']}]}],
+  bindings: [
+    {
+      kind: 'ClusterRoleBinding',
+      name: 'anonymous-read-everything',
+      roleRef: {kind: 'ClusterRole', name: 'read-everything'},
+      subjects: [
+        {kind: 'User', name: 'system:anonymous'},
+        {kind: 'Group', name: 'system:unauthenticated'},
+      ],
+    },
+  ],
+})
+
+describe('api-anonymous-rbac', () => {
+  let pki: ApiserverPki
+  let api: ApiserverFixture
+  let admin: string
+  let closedPort: number
+  const cleanups: Array<() => Promise<void>> = []
+
+  beforeAll(async () => {
+    pki = await createApiserverPki()
+    api = await startApiserverFixture(pki.tls)
+    admin = await pki.kubeconfig(api.url, 'kubernetes-admin', ['kubeadm:cluster-admins'])
+    closedPort = await freePort()
+  })
+  beforeEach(() => api.configure(defaultState()))
+  afterAll(async () => {
+    await api.close()
+    await Promise.all(cleanups.map((cleanup) => cleanup()))
+    await pki.cleanup()
+  })
+
+  it('passes a cluster with only the default grants (public-info-viewer, kubeadm’s cluster-info reader)', async () => {
+    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    expect(result.status).toBe('pass')
+    expect(result.config).toEqual([expect.objectContaining({value: 'only the defaults', source: 'api', verdict: 'pass', note: expect.stringContaining('user kubernetes-admin')})])
+    expect(result.wire).toEqual([expect.objectContaining({request: `GET https://127.0.0.1:${api.port}/api/v1/namespaces/kube-system/secrets (no credentials)`, status: 403, verdict: 'pass'})])
+    const listed = api.requests.filter((request) => request.path.startsWith('/apis/rbac.authorization.k8s.io/v1/')).map((request) => `${request.path} as ${request.user}`)
+    expect(listed.sort()).toEqual(
+      ['clusterrolebindings', 'clusterroles', 'rolebindings', 'roles'].map((resource) => `/apis/rbac.authorization.k8s.io/v1/${resource} as kubernetes-admin`),
+    )
+  })
+
+  it('fails on both sides when anonymous users may read everything (the anonymous-api scenario)', async () => {
+    api.configure({rbac: READ_EVERYTHING})
+    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    expect(result.status).toBe('fail')
+    expect(result.config).toEqual([
+      {
+        setting: 'ClusterRoleBinding anonymous-read-everything',
+        value: 'User system:anonymous, Group system:unauthenticated → ClusterRole read-everything',
+        source: 'api',
+        verdict: 'fail',
+        note: 'grants get, list, watch on * in API groups *',
+      },
+    ])
+    expect(result.wire[0]).toMatchObject({status: 200, verdict: 'fail', bodyExcerpt: expect.stringContaining('"kind":"SecretList"')})
+    expect(result.summary).toMatch(/reads kube-system’s Secrets without credentials/)
+  })
+
+  it('flags cluster-admin for system:authenticated, which an anonymous request cannot show', async () => {
+    api.configure({
+      rbac: withDefaults({bindings: [{kind: 'ClusterRoleBinding', name: 'everyone-admin', roleRef: {kind: 'ClusterRole', name: 'cluster-admin'}, subjects: [{kind: 'Group', name: 'system:authenticated'}]}]}),
+    })
+    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    expect(result.status).toBe('fail')
+    expect(result.disagreement).toBeUndefined()
+    expect(result.config[0]).toMatchObject({setting: 'ClusterRoleBinding everyone-admin', value: 'Group system:authenticated → ClusterRole cluster-admin'})
+    expect(result.wire[0]).toMatchObject({status: 403, verdict: 'unknown'})
+  })
+
+  it('calls the grants dormant while anonymous auth is off, and still fails', async () => {
+    api.configure({rbac: READ_EVERYTHING, anonymousAuth: false})
+    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    expect(result.status).toBe('fail')
+    expect(result.wire[0]).toMatchObject({status: 401, verdict: 'unknown', note: expect.stringContaining('dormant')})
+  })
+
+  it('fails on the wire when secrets are readable although no binding grants them (AlwaysAllow)', async () => {
+    api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    expect(result.status).toBe('fail')
+    expect(result.wire[0]).toMatchObject({verdict: 'fail', note: expect.stringContaining('No binding explains it')})
+  })
+
+  it('judges the wire alone without a kubeconfig', async () => {
+    api.configure({rbac: READ_EVERYTHING})
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    expect(result.status).toBe('fail')
+    expect(result.config).toEqual([])
+  })
+
+  it('judges the bindings alone when the anonymous probe cannot reach the API server', async () => {
+    api.configure({rbac: READ_EVERYTHING})
+    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: closedPort}}), anonymousRbacCheck)
+    expect(result.status).toBe('fail')
+    expect(result.wire[0]).toMatchObject({verdict: 'unknown', error: expect.stringContaining('refused')})
+  })
+
+  it('cannot read the bindings with a certificate the API server does not trust', async () => {
+    const untrusted = await pki.untrustedKubeconfig(api.url, 'mallory')
+    const result = await runCheck(apiTarget({kubeconfig: untrusted, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    expect(result.config).toEqual([expect.objectContaining({verdict: 'unknown', note: expect.stringContaining("rejected the kubeconfig's credentials (401 Unauthorized)")})])
+    expect(result.status).toBe('pass')
+  })
+
+  it('cannot read the bindings as a user without RBAC rights', async () => {
+    const nobody = await pki.kubeconfig(api.url, 'jane', ['developers'])
+    const result = await runCheck(apiTarget({kubeconfig: nobody, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    expect(result.config[0]).toMatchObject({
+      verdict: 'unknown',
+      note: expect.stringContaining('may not list clusterrolebindings: clusterrolebindings.rbac.authorization.k8s.io is forbidden: User "jane" cannot list resource "clusterrolebindings"'),
+    })
+  })
+
+  it.each(['silent', 'reset'] as const)('turns a %s server on the secure port into an error within the timeout', async (behaviour) => {
+    const server: HostileServer = await startHostileServer(behaviour)
+    cleanups.push(() => server.close())
+    const started = Date.now()
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: server.port}, timeoutMs: 400}), anonymousRbacCheck)
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(result.status).toBe('error')
+  })
+})

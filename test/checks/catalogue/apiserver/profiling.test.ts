@@ -1,0 +1,95 @@
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
+import {profilingCheck} from '../../../../src/checks/catalogue/apiserver/profiling.js'
+import {defaultState, startApiserverFixture, type ApiserverFixture} from '../../../support/fixtures/apiserver-fixture.js'
+import {createApiserverPki, type ApiserverPki} from '../../../support/fixtures/apiserver-pki.js'
+import {apiTarget, runCheck} from '../../../support/fixtures/apiserver-target.js'
+import {startHostileServer, type HostileServer} from '../../../support/hostile-servers.js'
+import {freePort} from '../../../support/ports.js'
+
+describe('api-profiling', () => {
+  let pki: ApiserverPki
+  let api: ApiserverFixture
+  let admin: string
+  let closedPort: number
+  const cleanups: Array<() => Promise<void>> = []
+
+  beforeAll(async () => {
+    pki = await createApiserverPki()
+    api = await startApiserverFixture(pki.tls)
+    admin = await pki.kubeconfig(api.url, 'kubernetes-admin', ['kubeadm:cluster-admins'])
+    closedPort = await freePort()
+  })
+  beforeEach(() => api.configure(defaultState()))
+  afterAll(async () => {
+    await api.close()
+    await Promise.all(cleanups.map((cleanup) => cleanup()))
+    await pki.cleanup()
+  })
+
+  it('passes --profiling=false when the admin gets a 404 and anonymous users a 403', async () => {
+    api.configure({profiling: false})
+    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', kubeconfig: admin, ports: {apiserverSecure: api.port}}), profilingCheck)
+    expect(result.status).toBe('pass')
+    expect(result.config).toEqual([expect.objectContaining({setting: '--profiling', value: 'false', source: 'flag', line: 30, verdict: 'pass'})])
+    expect(result.wire).toEqual([
+      expect.objectContaining({request: `GET ${api.url}/debug/pprof/ (kubeconfig ${admin.split('/').pop()}, user kubernetes-admin)`, status: 404, verdict: 'pass'}),
+      expect.objectContaining({request: `GET https://127.0.0.1:${api.port}/debug/pprof/ (no credentials)`, status: 403, verdict: 'unknown'}),
+    ])
+  })
+
+  it('fails on both sides when profiling is on and the admin downloads the pprof index', async () => {
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: admin, ports: {apiserverSecure: api.port}}), profilingCheck)
+    expect(result.status).toBe('fail')
+    expect(result.disagreement).toBeUndefined()
+    expect(result.config[0]).toMatchObject({value: 'true', source: 'flag', verdict: 'fail'})
+    expect(result.wire[0]).toMatchObject({status: 200, verdict: 'fail', bodyExcerpt: expect.stringContaining('/debug/pprof/')})
+  })
+
+  it('applies the default true when the flag is absent', async () => {
+    const result = await runCheck(apiTarget({node: 'api-1.19-defaults', ports: {apiserverSecure: closedPort}}), profilingCheck)
+    expect(result.status).toBe('fail')
+    expect(result.config[0]).toMatchObject({value: 'true', source: 'default', verdict: 'fail'})
+  })
+
+  it('says the API server still profiles after the manifest was fixed', async () => {
+    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', kubeconfig: admin, ports: {apiserverSecure: api.port}}), profilingCheck)
+    expect(result.status).toBe('fail')
+    expect(result.disagreement).toMatch(/^Fixed in the configuration, still open on the wire/)
+  })
+
+  it('fails when anonymous users can read the profiles (AlwaysAllow), with no kubeconfig', async () => {
+    api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), profilingCheck)
+    expect(result.status).toBe('fail')
+    expect(result.config).toEqual([])
+    expect(result.wire).toEqual([expect.objectContaining({status: 200, verdict: 'fail', note: expect.stringContaining('without credentials')})])
+  })
+
+  it('cannot tell anonymously when authorization stops the request, and skips without configuration', async () => {
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), profilingCheck)
+    expect(result.status).toBe('skip')
+    expect(result.wire).toEqual([expect.objectContaining({status: 403, verdict: 'unknown'})])
+  })
+
+  it('cannot tell with a kubeconfig user who may not read the path', async () => {
+    const jane = await pki.kubeconfig(api.url, 'jane', ['developers'])
+    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', kubeconfig: jane, ports: {apiserverSecure: api.port}}), profilingCheck)
+    expect(result.status).toBe('pass')
+    expect(result.wire[0]).toMatchObject({status: 403, verdict: 'unknown', note: expect.stringContaining("kubeconfig's user may not read")})
+  })
+
+  it('judges the configuration alone when the API server is not reachable', async () => {
+    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', ports: {apiserverSecure: closedPort}}), profilingCheck)
+    expect(result.status).toBe('pass')
+    expect(result.wire).toEqual([expect.objectContaining({verdict: 'unknown', error: expect.stringContaining('refused')})])
+  })
+
+  it.each(['silent', 'garbage'] as const)('turns a %s server on the secure port into an error within the timeout', async (behaviour) => {
+    const server: HostileServer = await startHostileServer(behaviour)
+    cleanups.push(() => server.close())
+    const started = Date.now()
+    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', ports: {apiserverSecure: server.port}, timeoutMs: 400}), profilingCheck)
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(result.status).toBe('error')
+  })
+})
