@@ -65,6 +65,8 @@ export interface CheckOutcome {
   failIsWarn?: boolean
   /** A check-specific sentence that replaces the generic summary, e.g. "Anonymous users can list pods on the kubelet." */
   summary?: string
+  /** Replaces the generic "not restarted" sentence when the sides disagree for another reason (e.g. file permissions). */
+  disagreement?: string
 }
 
 export interface CheckDefinition {

@@ -22,7 +22,12 @@ export function sideVerdict(evidence: ReadonlyArray<ConfigEvidence | WireEvidenc
  */
 export function combineSides(outcome: CheckOutcome): Verdict {
   const verdict = genericVerdict(outcome)
-  return outcome.summary && verdict.status !== 'error' && verdict.status !== 'skip' ? {...verdict, summary: outcome.summary} : verdict
+  const decided = verdict.status !== 'error' && verdict.status !== 'skip'
+  return {
+    ...verdict,
+    ...(decided && outcome.summary ? {summary: outcome.summary} : {}),
+    ...(verdict.disagreement && outcome.disagreement ? {disagreement: outcome.disagreement} : {}),
+  }
 }
 
 function genericVerdict(outcome: CheckOutcome): Verdict {

@@ -92,7 +92,8 @@ export function classify(error: Error): [ProbeFailure, string] {
   if (code === 'ECONNREFUSED') return ['refused', 'connection refused (nothing listens on this port)']
   if (code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EAI_AGAIN')
     return ['unreachable', `host unreachable (${code})`]
-  if (code.startsWith('ERR_SSL_') && /ALERT/.test(code)) return ['tls-rejected', `TLS alert from the server: ${tlsAlertName(code, text)}`]
+  if ((code.startsWith('ERR_SSL_') && /ALERT/.test(code)) || (code === 'EPROTO' && /alert/i.test(text)))
+    return ['tls-rejected', `TLS alert from the server: ${tlsAlertName(code, text)}`]
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || /wrong version number|packet length too long/.test(text))
     return ['not-tls', 'the server does not speak TLS on this port']
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return ['tls-rejected', `TLS failure: ${text}`]

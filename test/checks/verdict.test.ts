@@ -57,3 +57,11 @@ describe('CheckContext.once', () => {
     expect(calls).toBe(2)
   })
 })
+
+describe('combineSides disagreement override', () => {
+  it('uses the check-specific disagreement only when the sides really disagree', () => {
+    const own = 'The data folder is readable by other users, but etcd refuses unauthenticated clients.'
+    expect(combineSides(outcome(['fail'], ['pass'], {disagreement: own})).disagreement).toBe(own)
+    expect(combineSides(outcome(['fail'], ['fail'], {disagreement: own})).disagreement).toBeUndefined()
+  })
+})

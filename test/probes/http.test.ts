@@ -66,3 +66,11 @@ describe('httpProbe', () => {
     expect(result.ok && result.body.length).toBe(1000)
   })
 })
+
+describe('classify', () => {
+  it('reads a TLS 1.2 alert reported as EPROTO as a rejection, not a reset', async () => {
+    const {classify} = await import('../../src/probes/http.js')
+    const error = Object.assign(new Error('write EPROTO 4027D8F7:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1605:SSL alert number 42'), {code: 'EPROTO'})
+    expect(classify(error)).toEqual(['tls-rejected', 'TLS alert from the server: bad certificate'])
+  })
+})

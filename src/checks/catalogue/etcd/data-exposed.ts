@@ -46,6 +46,7 @@ async function evaluateDataExposed(ctx: CheckContext): Promise<CheckOutcome> {
     outcome.summary = `Anyone who reaches etcd's client port ${ctx.target.endpoints.ports.etcdClient} reads the cluster's data without credentials: ${keyCount(count)} under ${REGISTRY_PREFIX}${example}, Secrets included, and can write them as well.`
   } else if (dataDir?.evidence.verdict === 'fail') {
     outcome.summary = `${dataDir.path} is ${dataDir.evidence.value ?? ''}: other users on the node can copy etcd's database files, Secrets included, whatever the network side does.`
+    outcome.disagreement = `Closed on the wire, open on disk: etcd refuses unauthenticated clients, but its data folder ${dataDir.path} is readable by other users of the node.`
   }
   return outcome
 }
