@@ -15,8 +15,9 @@ export interface CisReference {
   manual?: boolean
 }
 
-/** Which source a setting's effective value came from, in the component's own precedence order. */
-export type SettingSource = 'flag' | 'config-file' | 'environment' | 'default' | 'api'
+import type {SettingSource} from '../node-config/types.js'
+
+export type {SettingSource}
 
 /** What the configuration says about one setting. */
 export interface ConfigEvidence {

@@ -1,9 +1,9 @@
 import path from 'node:path'
 import type {NodeAccess} from '../../target/types.js'
 import type {CheckContext} from '../context.js'
-import {readKubeletConfig} from './kubelet.js'
-import {configFromProcess, readStaticPod} from './static-pod.js'
-import type {FlagSetting, KubeletConfigView, StaticPodConfig} from './types.js'
+import {readKubeletConfig} from '../../node-config/kubelet.js'
+import {configFromProcess, readStaticPod} from '../../node-config/static-pod.js'
+import type {FlagSetting, KubeletConfigView, StaticPodConfig} from '../../node-config/types.js'
 
 export type ControlPlaneComponent = 'kube-apiserver' | 'etcd' | 'kube-controller-manager' | 'kube-scheduler'
 

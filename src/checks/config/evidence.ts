@@ -1,6 +1,6 @@
 import type {ConfigEvidence, SideVerdict} from '../model.js'
 import {apiserverSetting, etcdSetting} from './component.js'
-import {ConfigParseError, type FlagSetting, type KubeletSetting, type StaticPodConfig} from './types.js'
+import {ConfigParseError, type FlagSetting, type KubeletSetting, type StaticPodConfig} from '../../node-config/types.js'
 
 /** Decides what one effective value means for a check; undefined means "unset, no default". */
 export type Judge = (value: string | undefined) => SideVerdict

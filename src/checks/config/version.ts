@@ -1,6 +1,6 @@
 import type {CheckContext} from '../context.js'
 import {apiserverConfig} from './component.js'
-import {ConfigParseError} from './types.js'
+import {ConfigParseError} from '../../node-config/types.js'
 
 /**
  * The cluster's Kubernetes version without a leading "v": the target's declared version, else the

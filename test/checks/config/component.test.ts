@@ -8,8 +8,8 @@ import {
   etcdSetting,
   kubeletConfig,
 } from '../../../src/checks/config/component.js'
-import {parseStaticPod} from '../../../src/checks/config/static-pod.js'
-import {ConfigParseError} from '../../../src/checks/config/types.js'
+import {parseStaticPod} from '../../../src/node-config/static-pod.js'
+import {ConfigParseError} from '../../../src/node-config/types.js'
 import {createCheckContext} from '../../../src/checks/context.js'
 import {DEFAULT_PORTS, type NodeAccess, type Target} from '../../../src/target/types.js'
 import {fixtureNode, ObservedNode, tempNodeRoot} from '../../support/node-roots.js'

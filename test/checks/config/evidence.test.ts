@@ -9,9 +9,9 @@ import {
   passIfEquals,
   unreadableEvidence,
 } from '../../../src/checks/config/evidence.js'
-import {readKubeletConfig} from '../../../src/checks/config/kubelet.js'
-import {readStaticPod} from '../../../src/checks/config/static-pod.js'
-import {ConfigParseError} from '../../../src/checks/config/types.js'
+import {readKubeletConfig} from '../../../src/node-config/kubelet.js'
+import {readStaticPod} from '../../../src/node-config/static-pod.js'
+import {ConfigParseError} from '../../../src/node-config/types.js'
 import {fixtureNode} from '../../support/node-roots.js'
 
 const APISERVER = '/etc/kubernetes/manifests/kube-apiserver.yaml'

@@ -1,7 +1,7 @@
 import type {HttpProbeResult} from '../../../probes/types.js'
 import {apiserverSetting} from '../../config/component.js'
 import {flagEvidence} from '../../config/evidence.js'
-import type {StaticPodConfig} from '../../config/types.js'
+import type {StaticPodConfig} from '../../../node-config/types.js'
 import type {CheckContext} from '../../context.js'
 import type {CheckDefinition, CheckOutcome, ConfigEvidence, WireEvidence} from '../../model.js'
 import {sideVerdict} from '../../verdict.js'

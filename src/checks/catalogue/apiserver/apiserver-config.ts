@@ -1,6 +1,6 @@
 import {apiserverConfig, apiserverSetting} from '../../config/component.js'
 import {flagEvidence, notFoundEvidence, unreadableEvidence, type FlagEvidenceOptions} from '../../config/evidence.js'
-import type {FlagSetting, StaticPodConfig} from '../../config/types.js'
+import type {FlagSetting, StaticPodConfig} from '../../../node-config/types.js'
 import {versionBefore} from '../../config/version.js'
 import type {CheckContext} from '../../context.js'
 import type {ConfigEvidence, SideVerdict} from '../../model.js'

@@ -1,6 +1,6 @@
 import type {HttpProbeResult} from '../../../probes/types.js'
 import {flagEvidence} from '../../config/evidence.js'
-import type {FlagSetting, StaticPodConfig} from '../../config/types.js'
+import type {FlagSetting, StaticPodConfig} from '../../../node-config/types.js'
 import {clusterVersion} from '../../config/version.js'
 import type {CheckContext} from '../../context.js'
 import type {CheckDefinition, CheckOutcome, ConfigEvidence, WireEvidence} from '../../model.js'

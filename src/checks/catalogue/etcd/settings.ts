@@ -1,7 +1,7 @@
 import type {CheckContext} from '../../context.js'
 import {etcdConfig, etcdEnvConflicts, etcdEnvName, etcdSetting} from '../../config/component.js'
 import {notFoundEvidence, unreadableEvidence} from '../../config/evidence.js'
-import {ConfigParseError, type FlagSetting, type StaticPodConfig} from '../../config/types.js'
+import {ConfigParseError, type FlagSetting, type StaticPodConfig} from '../../../node-config/types.js'
 import type {ConfigEvidence} from '../../model.js'
 import type {EtcdSide} from './sides.js'
 

@@ -1,5 +1,5 @@
 import type {HttpProbeResult} from '../../../probes/types.js'
-import type {KubeletConfigView} from '../../config/types.js'
+import type {KubeletConfigView} from '../../../node-config/types.js'
 import type {CheckContext} from '../../context.js'
 import type {CheckDefinition, CheckOutcome, ConfigEvidence, WireEvidence} from '../../model.js'
 import {sideVerdict} from '../../verdict.js'

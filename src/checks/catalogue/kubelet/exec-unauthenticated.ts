@@ -1,4 +1,4 @@
-import type {KubeletConfigView} from '../../config/types.js'
+import type {KubeletConfigView} from '../../../node-config/types.js'
 import type {CheckContext} from '../../context.js'
 import type {CheckDefinition, CheckOutcome, ConfigEvidence, WireEvidence} from '../../model.js'
 import {sideVerdict} from '../../verdict.js'

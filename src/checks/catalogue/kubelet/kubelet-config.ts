@@ -1,7 +1,7 @@
 import {kubeletConfig} from '../../config/component.js'
 import {kubeletEvidence, unreadableEvidence} from '../../config/evidence.js'
-import {parseKubeletConfigFile, type KubeletFileValue} from '../../config/kubelet-config-file.js'
-import type {KubeletConfigView, KubeletSetting, KubeletSettingKey} from '../../config/types.js'
+import {parseKubeletConfigFile, type KubeletFileValue} from '../../../node-config/kubelet-config-file.js'
+import type {KubeletConfigView, KubeletSetting, KubeletSettingKey} from '../../../node-config/types.js'
 import type {CheckContext} from '../../context.js'
 import type {ConfigEvidence, SideVerdict} from '../../model.js'
 

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type {NodeAccess} from '../../target/types.js'
+import type {NodeAccess} from '../target/types.js'
 import type {ArgumentItem} from './flags.js'
 import {applyUnitFile, emptyServiceSettings, expandExecStart, parseEnvironmentFile, type Located} from './systemd.js'
 

@@ -1,4 +1,4 @@
-import type {NodeAccess} from '../../target/types.js'
+import type {NodeAccess} from '../target/types.js'
 import {parseCommandLine} from './flags.js'
 import {kubeletCommandLine} from './kubelet-command-line.js'
 import {parseKubeletConfigFile, type KubeletFileValue} from './kubelet-config-file.js'

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from '@jest/globals'
-import {readKubeletConfig} from '../../../src/checks/config/kubelet.js'
-import {ConfigParseError, type KubeletConfigView} from '../../../src/checks/config/types.js'
-import {fixtureLine, fixtureNode, ObservedNode, tempNodeRoot, type TempNodeRoot} from '../../support/node-roots.js'
+import {readKubeletConfig} from '../../src/node-config/kubelet.js'
+import {ConfigParseError, type KubeletConfigView} from '../../src/node-config/types.js'
+import {fixtureLine, fixtureNode, ObservedNode, tempNodeRoot, type TempNodeRoot} from '../support/node-roots.js'
 
 const CONFIG = '/var/lib/kubelet/config.yaml'
 const FLAGS_ENV = '/var/lib/kubelet/kubeadm-flags.env'

@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals'
-import {configFromProcess, expandReferences, imageVersion, parseStaticPod, readStaticPod} from '../../../src/checks/config/static-pod.js'
-import {ConfigParseError} from '../../../src/checks/config/types.js'
-import {fixtureLine, fixtureNode} from '../../support/node-roots.js'
+import {configFromProcess, expandReferences, imageVersion, parseStaticPod, readStaticPod} from '../../src/node-config/static-pod.js'
+import {ConfigParseError} from '../../src/node-config/types.js'
+import {fixtureLine, fixtureNode} from '../support/node-roots.js'
 
 const APISERVER = '/etc/kubernetes/manifests/kube-apiserver.yaml'
 const ETCD = '/etc/kubernetes/manifests/etcd.yaml'

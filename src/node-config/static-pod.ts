@@ -1,5 +1,5 @@
 import type {Node, YAMLMap} from 'yaml'
-import type {NodeAccess, ProcessInfo} from '../../target/types.js'
+import type {NodeAccess, ProcessInfo} from '../target/types.js'
 import {parseCommandLine, type ArgumentItem} from './flags.js'
 import {ConfigParseError, type FlagSetting, type StaticPodConfig} from './types.js'
 import {asMap, asSeq, describeYamlValue, pairOf, parseYaml, scalarValue, valueNode, type YamlSource} from './yaml-source.js'

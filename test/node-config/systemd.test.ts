@@ -1,5 +1,5 @@
 import {describe, expect, it} from '@jest/globals'
-import {applyUnitFile, emptyServiceSettings, expandExecStart, parseEnvironmentFile} from '../../../src/checks/config/systemd.js'
+import {applyUnitFile, emptyServiceSettings, expandExecStart, parseEnvironmentFile} from '../../src/node-config/systemd.js'
 
 describe('systemd unit reading for the kubelet command line', () => {
   it('expands $VAR into words and ${VAR} inside a word, across continued lines, remembering where each came from', () => {

@@ -1,4 +1,5 @@
-import type {SettingSource} from '../model.js'
+/** Which source a setting's effective value came from, in the component's own precedence order. */
+export type SettingSource = 'flag' | 'config-file' | 'environment' | 'default' | 'api'
 
 /** One command-line flag as a static pod manifest gives it. Names are without leading dashes. */
 export interface FlagSetting {
