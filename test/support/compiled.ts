@@ -1,0 +1,72 @@
+import {createHash} from 'node:crypto'
+import {existsSync} from 'node:fs'
+import {mkdir, readdir, readFile, rename, rm, symlink, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {execa} from 'execa'
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** A compiled copy of src/ that runs like an installed kubelab: root/dist plus the project's scenarios and node_modules. */
+export interface CompiledKubelab {
+  /** Stands in for the package folder: dist/, scenarios → project, node_modules → project, package.json. */
+  root: string
+  dist: string
+  /** dist/runtimes/sim: what KUBELAB_SIM_DIR names. */
+  simDir: string
+}
+
+/**
+ * Compiles src/ with `tsc -p tsconfig.build.json --outDir <tmp>` (never into the project's dist/,
+ * which others use), once per version of the sources: the folder is named after a hash of every
+ * src/ file, so test files and jest workers share one build, and a changed source gets a new one.
+ * tsc's exit status is not trusted alone: files others are still writing may not type-check, and
+ * tsc emits anyway; the entry points this project's tests need must exist.
+ */
+export async function compiledKubelab(requiredEntries: readonly string[] = ['runtimes/sim/kubelet/main.js', 'runtimes/sim/apiserver/main.js']): Promise<CompiledKubelab> {
+  const hash = await sourceHash(path.join(PROJECT_ROOT, 'src'))
+  const root = path.join(os.tmpdir(), `kubelab-compiled-${hash}`)
+  const dist = path.join(root, 'dist')
+  const compiled = {root, dist, simDir: path.join(dist, 'runtimes', 'sim')}
+  if (existsSync(path.join(root, '.complete'))) return compiled
+
+  const staging = `${root}.${process.pid}.${Date.now()}`
+  await mkdir(staging, {recursive: true})
+  const result = await execa('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', path.join(staging, 'dist'), '--sourceMap', 'false'], {
+    cwd: PROJECT_ROOT,
+    reject: false,
+    timeout: 240_000,
+  })
+  const missing = requiredEntries.filter((entry) => !existsSync(path.join(staging, 'dist', entry)))
+  if (missing.length > 0) {
+    await rm(staging, {recursive: true, force: true})
+    throw new Error(`tsc did not produce ${missing.join(', ')} (exit ${String(result.exitCode)}):\n${result.stdout}\n${result.stderr}`)
+  }
+  await writeFile(path.join(staging, 'package.json'), `${JSON.stringify({name: 'kubelab', version: '0.0.0-test', type: 'module'})}\n`)
+  await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(staging, 'node_modules'))
+  await symlink(path.join(PROJECT_ROOT, 'scenarios'), path.join(staging, 'scenarios'))
+  await writeFile(path.join(staging, '.complete'), '')
+  try {
+    await rename(staging, root)
+  } catch {
+    // another worker finished the same build first
+    await rm(staging, {recursive: true, force: true})
+  }
+  return compiled
+}
+
+async function sourceHash(folder: string): Promise<string> {
+  const hash = createHash('sha256')
+  const walk = async (current: string): Promise<void> => {
+    const entries = (await readdir(current, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))
+    for (const entry of entries) {
+      const full = path.join(current, entry.name)
+      if (entry.isDirectory()) await walk(full)
+      else if (entry.name.endsWith('.ts')) hash.update(path.relative(folder, full)).update('\0').update(await readFile(full)).update('\0')
+    }
+  }
+  await walk(folder)
+  hash.update(await readFile(path.join(PROJECT_ROOT, 'tsconfig.build.json')))
+  return hash.digest('hex').slice(0, 16)
+}
