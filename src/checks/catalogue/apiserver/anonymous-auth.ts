@@ -9,7 +9,7 @@ import {wireEvidence} from '../../wire.js'
 import {anonymousGrants, reachesAnonymous} from '../rbac/findings.js'
 import {readRbac} from '../rbac/snapshot.js'
 import {describeBinding} from '../rbac/subjects.js'
-import {configEvidence, falseFlagEvidence, foundConfig, listValue, readApiserverConfig} from './apiserver-config.js'
+import {configEvidence, falseFlagEvidence, listValue, readApiserverConfig} from './apiserver-config.js'
 import {anonymousGet, isAnonymousForbidden, unansweredEvidence} from './requests.js'
 
 function anonymousAuthEvidence(config: StaticPodConfig): ConfigEvidence {
@@ -19,10 +19,24 @@ function anonymousAuthEvidence(config: StaticPodConfig): ConfigEvidence {
       note: `not set; anonymous access may be configured in the AuthenticationConfiguration file ${authenticationConfig.value} (--authentication-config), which this check does not read`,
     })
   }
-  return falseFlagEvidence(config, 'anonymous-auth', 'true', {
+  const evidence = falseFlagEvidence(config, 'anonymous-auth', 'true', {
     open: 'requests without credentials are accepted as user system:anonymous (group system:unauthenticated) and handed to authorization',
     closed: 'requests without credentials are rejected with 401 before authorization',
   })
+  if (evidence.verdict === 'fail' && authorizationModes(config).includes('AlwaysAllow')) {
+    // pkg/kubeapiserver/options/authentication.go ApplyAuthorization: anonymous auth is stomped to false when
+    // AlwaysAllow is among the modes ("AnonymousAuth is not allowed with the AlwaysAllow authorizer. Resetting AnonymousAuth to false").
+    return {
+      ...evidence,
+      verdict: 'pass',
+      note: 'in effect false: with AlwaysAllow among the authorization modes the API server resets anonymous auth to false at start ("AnonymousAuth is not allowed with the AlwaysAllow authorizer"). It comes back on as soon as the mode is fixed unless this flag is set to false as well',
+    }
+  }
+  return evidence
+}
+
+function authorizationModes(config: StaticPodConfig): string[] {
+  return listValue(apiserverSetting(config, 'authorization-mode')?.value ?? (apiserverSetting(config, 'authorization-config') ? '' : 'AlwaysAllow'))
 }
 
 function anonymousWireEvidence(result: HttpProbeResult): WireEvidence {
@@ -36,14 +50,13 @@ function anonymousWireEvidence(result: HttpProbeResult): WireEvidence {
 }
 
 /**
- * Why anonymous users reach more than the health endpoints, if they do: authorization that allows
- * every request, RBAC bindings that grant them something, or an anonymous read that succeeded.
+ * Why anonymous users reach more than the health endpoints, if they do: RBAC bindings that grant
+ * them something, or an anonymous read that succeeded. AlwaysAllow is not among the reasons: with it
+ * the API server turns anonymous auth off, so anonymous users reach nothing at all.
  */
-async function anonymousExposure(ctx: CheckContext, config: StaticPodConfig | undefined, probe: HttpProbeResult): Promise<string[]> {
+async function anonymousExposure(ctx: CheckContext, probe: HttpProbeResult): Promise<string[]> {
   const reasons: string[] = []
   if (probe.ok && probe.status === 200) reasons.push('an anonymous GET /api succeeded')
-  const modes = config ? listValue(apiserverSetting(config, 'authorization-mode')?.value ?? (apiserverSetting(config, 'authorization-config') ? '' : 'AlwaysAllow')) : []
-  if (modes.includes('AlwaysAllow')) reasons.push('--authorization-mode includes AlwaysAllow, so every anonymous request is allowed')
   const rbac = await readRbac(ctx)
   if (rbac?.ok) {
     const grants = anonymousGrants(rbac.snapshot).filter((grant) => reachesAnonymous([grant]))
@@ -61,7 +74,7 @@ async function evaluate(ctx: CheckContext): Promise<CheckOutcome> {
   const anonymousOn = sideVerdict(config) === 'fail' || sideVerdict(wire) === 'fail'
   if (!anonymousOn) return {config, wire, summary: 'The API server rejects requests that carry no credentials.'}
 
-  const exposure = await anonymousExposure(ctx, foundConfig(read), probe)
+  const exposure = await anonymousExposure(ctx, probe)
   if (exposure.length === 0) {
     return {
       config,

@@ -4,10 +4,13 @@ import {flagEvidence} from '../../config/evidence.js'
 import type {StaticPodConfig} from '../../../node-config/types.js'
 import type {CheckContext} from '../../context.js'
 import type {CheckDefinition, CheckOutcome, ConfigEvidence, WireEvidence} from '../../model.js'
+import type {ApiCredentials} from '../../../target/kubeconfig.js'
 import {sideVerdict} from '../../verdict.js'
-import {wireEvidence} from '../../wire.js'
+import {apiCredentials, wireEvidence} from '../../wire.js'
+import {reviewAccess, SUBJECT_ACCESS_REVIEWS} from '../rbac/access-review.js'
+import {describeQuestion, type AccessQuestion} from '../rbac/rules.js'
 import {configEvidence, listValue, readApiserverConfig} from './apiserver-config.js'
-import {anonymousGet, isAnonymousForbidden, jsonKind, unansweredEvidence} from './requests.js'
+import {anonymousGet, jsonKind, unansweredEvidence} from './requests.js'
 
 /** kube-apiserver's default when neither --authorization-mode nor --authorization-config is given. */
 const DEFAULT_MODE = 'AlwaysAllow'
@@ -38,38 +41,61 @@ function modeEvidence(config: StaticPodConfig): ConfigEvidence {
 }
 
 /**
- * Anonymous GET /api/v1/namespaces. A 200 shows the authorizer let an anonymous caller list
- * namespaces; whether that is AlwaysAllow or an RBAC grant, GET /api tells apart: AlwaysAllow never
- * answers 403, so a 403 on /api means the authorizer denies some anonymous requests.
+ * Anonymous GET /api/v1/namespaces. It can confirm that an authorizer refuses anonymous requests
+ * (403), but it can never show AlwaysAllow: with AlwaysAllow among --authorization-mode the API
+ * server turns anonymous auth off at start (pkg/kubeapiserver/options/authentication.go
+ * ApplyAuthorization), so such a server answers 401. An anonymous 200 therefore comes from a grant.
  */
-function namespacesEvidence(namespaces: HttpProbeResult, discovery: HttpProbeResult): WireEvidence {
+function namespacesEvidence(namespaces: HttpProbeResult): WireEvidence {
   if (!namespaces.ok) return unansweredEvidence(namespaces)
   if (namespaces.status === 200 && jsonKind(namespaces.body) === 'NamespaceList') {
-    if (isAnonymousForbidden(discovery)) {
-      return wireEvidence(
-        namespaces,
-        'unknown',
-        'anonymous users list namespaces, yet the same server denied them GET /api: the authorizer is not AlwaysAllow, an RBAC grant to anonymous users allows this (see api-anonymous-rbac)',
-      )
-    }
-    return wireEvidence(namespaces, 'fail', 'anonymous users list namespaces: the authorizer allowed a request that carried no credentials')
+    return wireEvidence(
+      namespaces,
+      'unknown',
+      'anonymous users list namespaces, so anonymous auth is on and the authorizer is not --authorization-mode=AlwaysAllow (which turns anonymous auth off): an RBAC grant to anonymous users (see api-anonymous-rbac) or another authorizer allows this',
+    )
   }
   if (namespaces.status === 403) return wireEvidence(namespaces, 'pass', 'an authorizer denied the anonymous request')
   if (namespaces.status === 401) {
     return wireEvidence(
       namespaces,
       'unknown',
-      'anonymous requests are rejected before authorization (401), so the authorizer cannot be seen from outside; the kubeconfig would not help either — a SelfSubjectAccessReview describes its own user, not the mode — so the configuration decides',
+      'anonymous requests are rejected before authorization (401), so the authorizer cannot be seen this way — AlwaysAllow itself makes the API server turn anonymous auth off. A SelfSubjectAccessReview would describe only its own user; with a kubeconfig, a SubjectAccessReview for a user nobody granted anything shows the mode',
     )
   }
   return wireEvidence(namespaces, 'unknown', 'an answer that neither lists namespaces nor denies the request: this side cannot tell')
 }
 
+/** A user no binding names, asked about without groups: only an authorizer that allows everything lets it do something. */
+export const UNGRANTED_USER = 'kubelab:unprivileged-probe'
+const UNGRANTED_QUESTION: AccessQuestion = {verb: 'list', group: '', resource: 'secrets', namespace: 'kube-system'}
+
+/**
+ * Asks the running API server's authorizer chain (a SubjectAccessReview, as the kubeconfig's user)
+ * whether UNGRANTED_USER, with no groups at all, may list kube-system's Secrets. RBAC and Node have
+ * nothing for such a user; AlwaysAllow allows it (pkg/registry/authorization/subjectaccessreview/rest.go
+ * runs the same authorizer as real requests). Nothing without a kubeconfig.
+ */
+async function ungrantedUserEvidence(ctx: CheckContext): Promise<WireEvidence | undefined> {
+  let credentials: ApiCredentials | undefined
+  try {
+    credentials = await apiCredentials(ctx)
+  } catch (error) {
+    return {request: `POST ${SUBJECT_ACCESS_REVIEWS} (kubeconfig)`, verdict: 'error', error: error instanceof Error ? error.message : String(error)}
+  }
+  if (!credentials) return undefined
+  const review = await reviewAccess(ctx, credentials, {user: UNGRANTED_USER, groups: []}, UNGRANTED_QUESTION)
+  const asked = `asked whether ${UNGRANTED_USER}, a user with no groups whom no binding names, may ${describeQuestion(UNGRANTED_QUESTION)}`
+  if (review.verdict === 'fail') return {...review, note: `${asked}: allowed — the authorizer allows every request (AlwaysAllow)`}
+  if (review.verdict === 'pass') return {...review, note: `${asked}: not allowed — the running authorizer chain is not AlwaysAllow`}
+  return review
+}
+
 async function evaluate(ctx: CheckContext): Promise<CheckOutcome> {
   const read = await readApiserverConfig(ctx)
   const config = configEvidence(read, '--authorization-mode', (found) => [modeEvidence(found)])
-  const [namespaces, discovery] = await Promise.all([anonymousGet(ctx, '/api/v1/namespaces'), anonymousGet(ctx, '/api')])
-  const wire = [namespacesEvidence(namespaces, discovery)]
+  const [namespaces, ungranted] = await Promise.all([anonymousGet(ctx, '/api/v1/namespaces'), ungrantedUserEvidence(ctx)])
+  const wire = [namespacesEvidence(namespaces), ...(ungranted ? [ungranted] : [])]
 
   const allowsAll = config.some((item) => item.verdict === 'fail' && listValue(item.value).includes('AlwaysAllow')) || sideVerdict(wire) === 'fail'
   const configVerdict = sideVerdict(config)
@@ -79,7 +105,7 @@ async function evaluate(ctx: CheckContext): Promise<CheckOutcome> {
       ? 'The authorizer chain is incomplete: without both Node and RBAC, kubelets or users get rights nobody granted them on purpose.'
       : configVerdict === 'pass'
         ? 'Requests are authorized by Node and RBAC: callers get only what they were granted.'
-        : 'An authorizer refused a request without credentials, so not everything is allowed; the configured modes could not be read.'
+        : 'An authorizer refused a request, so not everything is allowed; the configured modes could not be read.'
   return {config, wire, summary}
 }
 
@@ -96,6 +122,6 @@ export const authorizationModeCheck: CheckDefinition = {
   kubeHunter: ['KHV007'],
   kubescape: ['C-0118', 'C-0119', 'C-0120'],
   remediation:
-    'Set --authorization-mode=Node,RBAC on the kube-apiserver command in /etc/kubernetes/manifests/kube-apiserver.yaml and remove AlwaysAllow. AlwaysAllow approves every request that passes authentication — with anonymous auth on, that includes requests with no credentials at all. Node restricts each kubelet to the Secrets, ConfigMaps and volumes of the pods scheduled to it; RBAC enforces Roles and bindings for everyone else. Make sure the RBAC bindings your users and workloads need exist before you restart, or they will be refused.',
+    'Set --authorization-mode=Node,RBAC on the kube-apiserver command in /etc/kubernetes/manifests/kube-apiserver.yaml and remove AlwaysAllow. AlwaysAllow approves every request that passes authentication: any client certificate, token or service account may do anything. While AlwaysAllow is listed the API server turns anonymous auth off by itself; it comes back on when you remove AlwaysAllow, so add --anonymous-auth=false in the same edit. Node restricts each kubelet to the Secrets, ConfigMaps and volumes of the pods scheduled to it; RBAC enforces Roles and bindings for everyone else. Make sure the RBAC bindings your users and workloads need exist before you restart, or they will be refused.',
   evaluate,
 }

@@ -2,7 +2,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globa
 import {anonymousRbacCheck} from '../../../../src/checks/catalogue/apiserver/anonymous-rbac.js'
 import {defaultState, startApiserverFixture, type ApiserverFixture} from '../../../support/fixtures/apiserver-fixture.js'
 import {createApiserverPki, type ApiserverPki} from '../../../support/fixtures/apiserver-pki.js'
-import {withDefaults} from '../../../support/fixtures/apiserver-rbac.js'
+import {DEFAULT_RBAC, withDefaults, type RbacObjects} from '../../../support/fixtures/apiserver-rbac.js'
 import {apiTarget, runCheck} from '../../../support/fixtures/apiserver-target.js'
 import {startHostileServer, type HostileServer} from '../../../support/hostile-servers.js'
 import {freePort} from '../../../support/ports.js'
@@ -22,6 +22,14 @@ const READ_EVERYTHING = withDefaults({
     },
   ],
 })
+
+/** Only the default bindings, but the default system:public-info-viewer role was edited to list Secrets too. */
+const WIDENED_PUBLIC_INFO_VIEWER: RbacObjects = {
+  bindings: DEFAULT_RBAC.bindings,
+  roles: DEFAULT_RBAC.roles.map((role) =>
+    role.name === 'system:public-info-viewer' ? {...role, rules: [...role.rules, {apiGroups: [''], resources: ['secrets'], verbs: ['list']}]} : role,
+  ),
+}
 
 describe('api-anonymous-rbac', () => {
   let pki: ApiserverPki
@@ -89,18 +97,35 @@ describe('api-anonymous-rbac', () => {
     expect(result.wire[0]).toMatchObject({status: 401, verdict: 'unknown', note: expect.stringContaining('dormant')})
   })
 
-  it('fails on the wire when secrets are readable although no binding grants them (AlwaysAllow)', async () => {
+  it('passes AlwaysAllow with the default bindings: the API server turns anonymous auth off, so the anonymous read gets a 401', async () => {
     api.configure({authorizationModes: ['AlwaysAllow']})
     const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
-    expect(result.status).toBe('fail')
-    expect(result.wire[0]).toMatchObject({verdict: 'fail', note: expect.stringContaining('No binding explains it')})
+    expect(result.status).toBe('pass')
+    expect(result.config).toEqual([expect.objectContaining({value: 'only the defaults', verdict: 'pass'})])
+    expect(result.wire).toEqual([expect.objectContaining({status: 401, verdict: 'pass', note: expect.stringContaining('rejected (401)')})])
   })
 
-  it('judges the wire alone without a kubeconfig', async () => {
+  it('fails on the wire when anonymous users read Secrets although no binding beyond the defaults grants it (a widened default role)', async () => {
+    api.configure({rbac: WIDENED_PUBLIC_INFO_VIEWER})
+    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    expect(result.status).toBe('fail')
+    expect(result.config).toEqual([expect.objectContaining({value: 'only the defaults', verdict: 'pass'})])
+    expect(result.wire[0]).toMatchObject({
+      status: 200,
+      verdict: 'fail',
+      note: expect.stringContaining('No binding beyond the defaults explains it: a default role was widened (system:public-info-viewer'),
+    })
+    expect(result.disagreement).toMatch(/^The bindings hold only the defaults, yet anonymous users read Secrets: a default role was widened/)
+    expect(result.summary).toMatch(/reads kube-system’s Secrets without credentials/)
+  })
+
+  it('judges the wire alone without a kubeconfig, without claiming what the unread bindings hold', async () => {
     api.configure({rbac: READ_EVERYTHING})
     const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
     expect(result.status).toBe('fail')
     expect(result.config).toEqual([])
+    expect(result.wire).toEqual([expect.objectContaining({status: 200, verdict: 'fail', note: expect.not.stringContaining('No binding')})])
+    expect(result.disagreement).toBeUndefined()
   })
 
   it('judges the bindings alone when the anonymous probe cannot reach the API server', async () => {

@@ -1,22 +1,29 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
-import {authorizationModeCheck} from '../../../../src/checks/catalogue/apiserver/authorization-mode.js'
+import {authorizationModeCheck, UNGRANTED_USER} from '../../../../src/checks/catalogue/apiserver/authorization-mode.js'
 import {defaultState, startApiserverFixture, type ApiserverFixture} from '../../../support/fixtures/apiserver-fixture.js'
 import {writeApiserverNodeRoot} from '../../../support/fixtures/apiserver-node-root.js'
 import {createApiserverPki, type ApiserverPki} from '../../../support/fixtures/apiserver-pki.js'
-import {withDefaults} from '../../../support/fixtures/apiserver-rbac.js'
+import {withDefaults, type RbacObjects} from '../../../support/fixtures/apiserver-rbac.js'
 import {apiTarget, runCheck} from '../../../support/fixtures/apiserver-target.js'
 import {startHostileServer, type HostileServer} from '../../../support/hostile-servers.js'
 import {freePort} from '../../../support/ports.js'
 
+/** How anonymous users really get to read everything: a binding, not AlwaysAllow (which turns anonymous auth off). */
+const ANONYMOUS_CLUSTER_ADMIN: RbacObjects = withDefaults({
+  bindings: [{kind: 'ClusterRoleBinding', name: 'anonymous-admin', roleRef: {kind: 'ClusterRole', name: 'cluster-admin'}, subjects: [{kind: 'Group', name: 'system:unauthenticated'}]}],
+})
+
 describe('api-authorization-mode', () => {
   let pki: ApiserverPki
   let api: ApiserverFixture
+  let admin: string
   let closedPort: number
   const cleanups: Array<() => Promise<void>> = []
 
   beforeAll(async () => {
     pki = await createApiserverPki()
     api = await startApiserverFixture(pki.tls)
+    admin = await pki.kubeconfig(api.url, 'kubernetes-admin', ['kubeadm:cluster-admins'])
     closedPort = await freePort()
   })
   beforeEach(() => api.configure(defaultState()))
@@ -40,7 +47,7 @@ describe('api-authorization-mode', () => {
     ])
   })
 
-  it('fails AlwaysAllow on both sides, naming every CIS control it breaks', async () => {
+  it('fails AlwaysAllow from the configuration alone when only anonymous probes are possible: they get a 401', async () => {
     api.configure({authorizationModes: ['AlwaysAllow']})
     const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', ports: {apiserverSecure: api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
@@ -49,7 +56,31 @@ describe('api-authorization-mode', () => {
     expect(note).toContain('CIS 1.2.6')
     expect(note).toContain('CIS 1.2.7')
     expect(note).toContain('CIS 1.2.8')
-    expect(result.wire[0]).toMatchObject({status: 200, verdict: 'fail', bodyExcerpt: expect.stringContaining('"kind":"NamespaceList"')})
+    expect(result.config[0]).toMatchObject({value: 'AlwaysAllow', verdict: 'fail'})
+    // kube-apiserver resets anonymous auth to false under AlwaysAllow, so the anonymous probe never reaches the authorizer.
+    expect(result.wire).toEqual([
+      expect.objectContaining({status: 401, verdict: 'unknown', note: expect.stringContaining('AlwaysAllow itself makes the API server turn anonymous auth off')}),
+    ])
+    expect(result.summary).toMatch(/lets every request through/)
+  })
+
+  it('fails AlwaysAllow on both sides with a kubeconfig: a user nobody granted anything is allowed to list Secrets', async () => {
+    api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    expect(result.status).toBe('fail')
+    expect(result.disagreement).toBeUndefined()
+    expect(result.wire).toEqual([
+      expect.objectContaining({status: 401, verdict: 'unknown'}),
+      expect.objectContaining({
+        request: expect.stringMatching(/^POST https:\/\/127\.0\.0\.1:\d+\/apis\/authorization\.k8s\.io\/v1\/subjectaccessreviews \(kubeconfig .*user kubernetes-admin\)$/),
+        status: 201,
+        verdict: 'fail',
+        note: `asked whether ${UNGRANTED_USER}, a user with no groups whom no binding names, may list secrets in namespace kube-system: allowed — the authorizer allows every request (AlwaysAllow)`,
+      }),
+    ])
+    const review = api.requests.find((request) => request.path === '/apis/authorization.k8s.io/v1/subjectaccessreviews')
+    expect(review?.user).toBe('kubernetes-admin')
+    expect(JSON.parse(review?.body ?? '{}')).toMatchObject({kind: 'SubjectAccessReview', spec: {user: UNGRANTED_USER, groups: [], resourceAttributes: {verb: 'list', resource: 'secrets', namespace: 'kube-system'}}})
     expect(result.summary).toMatch(/lets every request through/)
   })
 
@@ -69,11 +100,27 @@ describe('api-authorization-mode', () => {
     expect(result.disagreement).toMatch(/^Weak in the configuration, closed on the wire/)
   })
 
-  it('says the API server still runs AlwaysAllow after the manifest was fixed', async () => {
+  it('says the API server still runs AlwaysAllow after the manifest was fixed (seen through the kubeconfig, not anonymously)', async () => {
     api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
+    expect(result.config[0]).toMatchObject({value: 'Node,RBAC', verdict: 'pass'})
+    expect(result.wire.map((item) => [item.status, item.verdict])).toEqual([
+      [401, 'unknown'],
+      [201, 'fail'],
+    ])
     expect(result.disagreement).toMatch(/^Fixed in the configuration, still open on the wire/)
+  })
+
+  it('says the running API server has not picked up the manifest’s AlwaysAllow yet: its authorizers still refuse', async () => {
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    expect(result.status).toBe('fail')
+    expect(result.config[0]).toMatchObject({value: 'AlwaysAllow', verdict: 'fail'})
+    expect(result.wire).toEqual([
+      expect.objectContaining({status: 403, verdict: 'pass'}),
+      expect.objectContaining({status: 201, verdict: 'pass', note: expect.stringMatching(/: not allowed — the running authorizer chain is not AlwaysAllow$/)}),
+    ])
+    expect(result.disagreement).toMatch(/^Weak in the configuration, closed on the wire/)
   })
 
   it('does not blame the mode when an RBAC grant lets anonymous users list namespaces', async () => {
@@ -88,6 +135,16 @@ describe('api-authorization-mode', () => {
     expect(result.wire[0]).toMatchObject({status: 200, verdict: 'unknown', note: expect.stringContaining('api-anonymous-rbac')})
   })
 
+  it('does not blame the mode when cluster-admin is bound to system:unauthenticated, although anonymous users may do anything', async () => {
+    api.configure({rbac: ANONYMOUS_CLUSTER_ADMIN})
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    expect(result.status).toBe('pass')
+    expect(result.wire).toEqual([
+      expect.objectContaining({status: 200, verdict: 'unknown', bodyExcerpt: expect.stringContaining('"kind":"NamespaceList"'), note: expect.stringContaining('api-anonymous-rbac')}),
+      expect.objectContaining({status: 201, verdict: 'pass'}),
+    ])
+  })
+
   it('cannot see the authorizer when anonymous requests are rejected, and lets the configuration decide', async () => {
     api.configure({anonymousAuth: false, authorizationModes: ['AlwaysAllow']})
     const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', ports: {apiserverSecure: api.port}}), authorizationModeCheck)
@@ -95,11 +152,30 @@ describe('api-authorization-mode', () => {
     expect(result.wire[0]).toMatchObject({status: 401, verdict: 'unknown', note: expect.stringContaining('SelfSubjectAccessReview')})
   })
 
-  it('judges the wire alone without node access', async () => {
+  it('judges the wire alone without node access, through the kubeconfig', async () => {
     api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
     expect(result.config).toEqual([])
+    expect(result.wire.map((item) => [item.status, item.verdict])).toEqual([
+      [401, 'unknown'],
+      [201, 'fail'],
+    ])
+    expect(result.summary).toMatch(/lets every request through/)
+  })
+
+  it('cannot tell AlwaysAllow without node access or kubeconfig: the anonymous probe only gets a 401', async () => {
+    api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    expect(result.status).toBe('skip')
+    expect(result.wire).toEqual([expect.objectContaining({status: 401, verdict: 'unknown'})])
+  })
+
+  it('cannot ask about the authorizer as a kubeconfig user whom RBAC does not let create SubjectAccessReviews', async () => {
+    const jane = await pki.kubeconfig(api.url, 'jane', ['developers'])
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: jane, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    expect(result.status).toBe('fail')
+    expect(result.wire[1]).toMatchObject({status: 403, verdict: 'unknown', note: expect.stringContaining("the kubeconfig's user may not create SubjectAccessReviews")})
   })
 
   it('judges the configuration alone when the API server is not reachable', async () => {

@@ -81,20 +81,37 @@ describe('the API-server and RBAC checks together', () => {
     expect(count('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', 'kubernetes-admin')).toBe(1)
   })
 
-  it('fails every check on a wide-open 1.19 control plane, sending each shared probe once', async () => {
+  // The all-open scenario's API server: AlwaysAllow with --anonymous-auth=true, and no grant to anonymous users.
+  // kube-apiserver resets anonymous auth to false under AlwaysAllow, so the anonymous doors are shut by the
+  // server itself until a learner removes AlwaysAllow; every other door is open.
+  it('fails every door of a wide-open 1.19 control plane but anonymous access, which AlwaysAllow turns off, sending no probe twice', async () => {
     const admin = await pki.kubeconfig(allOpen.url, 'kubernetes-admin', ['system:masters'])
     const target = apiTarget({node: openNode.root, kubeconfig: admin, ports: {apiserverSecure: allOpen.port, apiserverInsecure: insecure.port}})
     const report = await runAudit(target, APISERVER_CHECKS)
     expect(statuses(report.results)).toEqual({
       'api-insecure-port': 'fail',
-      'api-anonymous-auth': 'fail',
+      'api-anonymous-auth': 'pass',
       'api-authorization-mode': 'fail',
-      'api-anonymous-rbac': 'fail',
+      'api-anonymous-rbac': 'pass',
       'api-kubelet-tls': 'fail',
       'api-etcd-tls': 'fail',
       'api-profiling': 'fail',
     })
-    const anonymousApi = allOpen.requests.filter((request) => request.path === '/api' && request.user === 'system:anonymous')
-    expect(anonymousApi).toHaveLength(1)
+    const result = (id: string) => report.results.find((candidate) => candidate.id === id)
+    expect(result('api-anonymous-auth')?.config[0]).toMatchObject({value: 'true', verdict: 'pass', note: expect.stringMatching(/^in effect false: /)})
+    expect(result('api-authorization-mode')?.wire.map((item) => [item.status, item.verdict])).toEqual([
+      [401, 'unknown'],
+      [201, 'fail'],
+    ])
+    expect(result('api-anonymous-rbac')?.wire[0]).toMatchObject({status: 401, verdict: 'pass'})
+    // Every request without credentials got a 401, and none went out twice.
+    expect(allOpen.requests.filter((request) => request.user === undefined).map((request) => request.path).sort()).toEqual([
+      '/api',
+      '/api/v1/namespaces',
+      '/api/v1/namespaces/kube-system/secrets',
+      '/debug/pprof/',
+    ])
+    const sent = allOpen.requests.map((request) => `${request.method} ${request.path} ${request.user ?? '-'} ${request.body ?? ''}`)
+    expect(new Set(sent).size).toBe(sent.length)
   })
 })

@@ -2,6 +2,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globa
 import {profilingCheck} from '../../../../src/checks/catalogue/apiserver/profiling.js'
 import {defaultState, startApiserverFixture, type ApiserverFixture} from '../../../support/fixtures/apiserver-fixture.js'
 import {createApiserverPki, type ApiserverPki} from '../../../support/fixtures/apiserver-pki.js'
+import {withDefaults} from '../../../support/fixtures/apiserver-rbac.js'
 import {apiTarget, runCheck} from '../../../support/fixtures/apiserver-target.js'
 import {startHostileServer, type HostileServer} from '../../../support/hostile-servers.js'
 import {freePort} from '../../../support/ports.js'
@@ -57,12 +58,25 @@ describe('api-profiling', () => {
     expect(result.disagreement).toMatch(/^Fixed in the configuration, still open on the wire/)
   })
 
-  it('fails when anonymous users can read the profiles (AlwaysAllow), with no kubeconfig', async () => {
-    api.configure({authorizationModes: ['AlwaysAllow']})
+  it('fails when anonymous users can read the profiles (cluster-admin bound to system:unauthenticated), with no kubeconfig', async () => {
+    api.configure({
+      rbac: withDefaults({
+        bindings: [{kind: 'ClusterRoleBinding', name: 'anonymous-admin', roleRef: {kind: 'ClusterRole', name: 'cluster-admin'}, subjects: [{kind: 'Group', name: 'system:unauthenticated'}]}],
+      }),
+    })
     const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), profilingCheck)
     expect(result.status).toBe('fail')
     expect(result.config).toEqual([])
-    expect(result.wire).toEqual([expect.objectContaining({status: 200, verdict: 'fail', note: expect.stringContaining('without credentials')})])
+    expect(result.wire).toEqual([
+      expect.objectContaining({status: 200, verdict: 'fail', note: expect.stringContaining('without credentials'), bodyExcerpt: expect.stringContaining('/debug/pprof/')}),
+    ])
+  })
+
+  it('cannot tell anonymously under AlwaysAllow either: the API server turned anonymous auth off, so the probe gets a 401', async () => {
+    api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), profilingCheck)
+    expect(result.status).toBe('skip')
+    expect(result.wire).toEqual([expect.objectContaining({status: 401, verdict: 'unknown', note: expect.stringContaining('does not show whether profiling is on')})])
   })
 
   it('cannot tell anonymously when authorization stops the request, and skips without configuration', async () => {
