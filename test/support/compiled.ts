@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
-import {mkdir, readdir, readFile, rename, rm, symlink, writeFile} from 'node:fs/promises'
+import {mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -53,7 +53,20 @@ export async function compiledKubelab(requiredEntries: readonly string[] = ['run
     // another worker finished the same build first
     await rm(staging, {recursive: true, force: true})
   }
+  await removeStaleBuilds(root)
   return compiled
+}
+
+/** Builds of older sources, untouched for an hour: no test run still uses them. */
+async function removeStaleBuilds(current: string): Promise<void> {
+  const folder = path.dirname(current)
+  const hourAgo = Date.now() - 60 * 60 * 1000
+  for (const name of await readdir(folder)) {
+    const candidate = path.join(folder, name)
+    if (!name.startsWith('kubelab-compiled-') || candidate === current) continue
+    const modified = await stat(candidate).then((info) => info.mtimeMs, () => Date.now())
+    if (modified < hourAgo) await rm(candidate, {recursive: true, force: true})
+  }
 }
 
 async function sourceHash(folder: string): Promise<string> {

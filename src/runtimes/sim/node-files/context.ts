@@ -13,6 +13,24 @@ export interface RenderContext {
   bindAddress: string
   ports: NodePorts
   portMap: PortMap
+  etcd: EtcdRelease
+}
+
+/**
+ * The etcd release the etcd manifest is written for. Flag names and health endpoints changed between
+ * releases, and an etcd refuses a flag it does not know, so they follow the release that will run.
+ */
+export interface EtcdRelease {
+  /** e.g. "3.4.23" */
+  version: string
+  /** kubeadm's image tag for it, e.g. "3.4.23-0" */
+  imageTag: string
+  /**
+   * 3.4: /health only. 3.5: /health with its exclude/serializable parameters. Both spell the corruption
+   * check and watch progress flags --experimental-*. 3.6: /livez and /readyz, and the stable names
+   * (--feature-gates=InitialCorruptCheck=true, --watch-progress-notify-interval).
+   */
+  generation: '3.4' | '3.5' | '3.6'
 }
 
 /** kind's networking defaults (kind sets serviceSubnet 10.96.0.0/16, podSubnet 10.244.0.0/16). */

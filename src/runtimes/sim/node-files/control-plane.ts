@@ -1,7 +1,7 @@
 import {argValue, mergeArgs, remapPortValue, remapUrlPorts, toCommand, type Arg, type FlagChanges} from './args.js'
-import {POD_SUBNET, SERVICE_SUBNET, imageOf, type RenderContext} from './context.js'
+import {POD_SUBNET, SERVICE_SUBNET, imageOf, type EtcdRelease, type RenderContext} from './context.js'
 import {CA_CERT_MOUNTS, staticPod, type JsonObject, type ProbeTarget} from './static-pod.js'
-import {NodeFilesError} from './types.js'
+import {DEFAULT_NODE_PORTS, NodeFilesError} from './types.js'
 
 const PKI = '/etc/kubernetes/pki'
 const NO_CHANGES: FlagChanges = {setFlags: {}, removeFlags: []}
@@ -103,19 +103,15 @@ export function etcdPod(context: RenderContext): JsonObject {
     {name: 'snapshot-count', value: '10000'},
     {name: 'trusted-ca-file', value: `${PKI}/etcd/ca.crt`},
   ]
-  if (profile.etcd36) {
-    defaults.push({name: 'feature-gates', value: 'InitialCorruptCheck=true'}, {name: 'watch-progress-notify-interval', value: '5s'})
-  }
+  if (profile.etcd36) defaults.push(...corruptCheckArgs(context.etcd))
   const args = finalArgs(context, 'etcd', defaults, context.scenario.misconfigurations.etcd)
   return staticPod(
     {
       component: 'etcd',
-      image: `${profile.registry}/etcd:${profile.etcdImageTag}`,
+      image: `${profile.registry}/etcd:${context.etcd.imageTag}`,
       command: toCommand('etcd', args),
       target: metricsProbeTarget(argValue(args, 'listen-metrics-urls'), context.ports.etcdMetrics),
-      liveness: profile.etcd36 ? '/livez' : '/health',
-      ...(profile.etcd36 ? {readiness: '/readyz'} : {}),
-      startup: profile.etcd36 ? '/readyz' : '/health',
+      ...etcdProbePaths(context.etcd),
       resources: profile.etcd36 ? {requests: {cpu: '100m', memory: '100Mi'}} : {},
       mounts: [
         {name: 'etcd-data', hostPath: '/var/lib/etcd', type: 'DirectoryOrCreate', readOnly: false},
@@ -126,6 +122,36 @@ export function etcdPod(context: RenderContext): JsonObject {
     },
     profile,
   )
+}
+
+/**
+ * The initial corruption check and 5 s watch progress notifications kubeadm asks of etcd, spelled
+ * for the release that runs: etcd 3.6 moved both off their --experimental-* names (the corruption
+ * check into --feature-gates); 3.4 and 3.5 know only the experimental names (kubeadm 1.26–1.32
+ * wrote those for etcd 3.5).
+ */
+function corruptCheckArgs(etcd: EtcdRelease): Arg[] {
+  if (etcd.generation === '3.6') {
+    return [
+      {name: 'feature-gates', value: 'InitialCorruptCheck=true'},
+      {name: 'watch-progress-notify-interval', value: '5s'},
+    ]
+  }
+  return [
+    {name: 'experimental-initial-corrupt-check', value: 'true'},
+    {name: 'experimental-watch-progress-notify-interval', value: '5s'},
+  ]
+}
+
+/**
+ * kubeadm's etcd probes for each release: /livez and /readyz from etcd 3.6 (kubeadm#3039); for 3.5
+ * /health with the NOSPACE exclusion and serializable reads (kubeadm 1.2x); plain /health for 3.4,
+ * which knows no query parameters there (kubeadm 1.19 with etcd 3.4.13).
+ */
+function etcdProbePaths(etcd: EtcdRelease): {liveness: string; readiness?: string; startup: string} {
+  if (etcd.generation === '3.6') return {liveness: '/livez', readiness: '/readyz', startup: '/readyz'}
+  if (etcd.generation === '3.5') return {liveness: '/health?exclude=NOSPACE&serializable=true', startup: '/health?serializable=false'}
+  return {liveness: '/health', startup: '/health'}
 }
 
 /** kubeadm's GetEtcdProbeEndpoint: the first --listen-metrics-urls entry, else http://127.0.0.1:2381. */
@@ -172,12 +198,14 @@ export function controllerManagerPod(context: RenderContext): JsonObject {
   ]
   if (profile.nodeCidrMaskSize) defaults.push({name: 'node-cidr-mask-size', value: '24'})
   if (profile.componentInsecurePortZero) defaults.push({name: 'port', value: '0'})
+  const securePort = context.ports.controllerManagerSecure
+  if (securePort !== DEFAULT_NODE_PORTS.controllerManagerSecure) defaults.push({name: 'secure-port', value: String(securePort)})
   return staticPod(
     {
       component: 'kube-controller-manager',
       image: imageOf(context, 'kube-controller-manager'),
       command: toCommand('kube-controller-manager', mergeArgs(context.scenario.id, 'kube-controller-manager', defaults, NO_CHANGES)),
-      target: {host: '127.0.0.1', port: 10257, scheme: 'HTTPS'},
+      target: {host: '127.0.0.1', port: securePort, scheme: 'HTTPS'},
       liveness: '/healthz',
       startup: '/healthz',
       resources: {requests: {cpu: '200m'}},
@@ -204,12 +232,14 @@ export function schedulerPod(context: RenderContext): JsonObject {
     {name: 'leader-elect', value: 'true'},
   ]
   if (profile.componentInsecurePortZero) defaults.push({name: 'port', value: '0'})
+  const securePort = context.ports.schedulerSecure
+  if (securePort !== DEFAULT_NODE_PORTS.schedulerSecure) defaults.push({name: 'secure-port', value: String(securePort)})
   return staticPod(
     {
       component: 'kube-scheduler',
       image: imageOf(context, 'kube-scheduler'),
       command: toCommand('kube-scheduler', mergeArgs(context.scenario.id, 'kube-scheduler', defaults, NO_CHANGES)),
-      target: {host: '127.0.0.1', port: 10259, scheme: 'HTTPS'},
+      target: {host: '127.0.0.1', port: securePort, scheme: 'HTTPS'},
       liveness: profile.schedulerReadyz ? '/livez' : '/healthz',
       ...(profile.schedulerReadyz ? {readiness: '/readyz'} : {}),
       startup: profile.schedulerReadyz ? '/livez' : '/healthz',

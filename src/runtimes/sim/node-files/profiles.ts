@@ -32,7 +32,10 @@ export interface KubeadmProfile {
   priorityAndSeccomp: boolean
   /** Zero ObjectMeta.creationTimestamp serialized as null (before kubernetes#130989). */
   nullCreationTimestamp: boolean
-  /** etcd >= 3.6: /livez and /readyz probes, stable feature gates, cpu/memory requests. */
+  /**
+   * kubeadm pins etcd 3.6 and writes the initial corruption check, 5 s watch progress notifications and
+   * cpu/memory requests. Flag spellings and probe paths follow the etcd release that runs (EtcdRelease).
+   */
   etcd36: boolean
   /** kind's kubelet cgroup driver: cgroupfs before 1.24, systemd after. */
   cgroupDriver: 'cgroupfs' | 'systemd'

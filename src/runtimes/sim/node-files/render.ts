@@ -2,10 +2,10 @@ import {Document} from 'yaml'
 import {namesWildcardAddress} from '../../../scenario/schema-common.js'
 import type {Scenario} from '../../../scenario/schema.js'
 import {portMap} from './args.js'
-import type {RenderContext} from './context.js'
+import type {EtcdRelease, RenderContext} from './context.js'
 import {apiserverPod, controllerManagerPod, etcdPod, schedulerPod} from './control-plane.js'
 import {KUBELET_DROP_IN, kubeletConfig, kubeletFlags, kubeletFlagsEnv} from './kubelet.js'
-import {SUPPORTED_KUBERNETES_MINORS, profileFor} from './profiles.js'
+import {SUPPORTED_KUBERNETES_MINORS, profileFor, type KubeadmProfile} from './profiles.js'
 import type {JsonObject} from './static-pod.js'
 import {DEFAULT_NODE_PORTS, NODE_FILE_MODES, NODE_FILE_PATHS, NodeFilesError, type NodeFilesOptions, type NodePorts} from './types.js'
 
@@ -74,6 +74,22 @@ function resolveContext(scenario: Scenario, options: NodeFilesOptions): RenderCo
     bindAddress,
     ports,
     portMap: portMap(ports),
+    etcd: etcdRelease(scenario.id, profile, options.etcdVersion),
+  }
+}
+
+/** The etcd release given (e.g. the installed one), else the one kubeadm pins ("3.6.4-0" → 3.6.4). */
+function etcdRelease(scenarioId: string, profile: KubeadmProfile, etcdVersion: string | undefined): EtcdRelease {
+  const version = etcdVersion ?? profile.etcdImageTag.replace(/-\d+$/, '')
+  const match = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(version)
+  if (!match) throw new NodeFilesError(scenarioId, `etcd version "${version}" is not a release such as 3.4.23`)
+  const [major, minor] = [Number(match[1]), Number(match[2])]
+  if (major !== 3 || minor < 4) throw new NodeFilesError(scenarioId, `etcd ${version} is too old: the manifests need etcd 3.4 or later`)
+  const plain = version.replace(/^v/, '')
+  return {
+    version: plain,
+    imageTag: etcdVersion === undefined ? profile.etcdImageTag : `${plain}-0`,
+    generation: minor === 4 ? '3.4' : minor === 5 ? '3.5' : '3.6',
   }
 }
 

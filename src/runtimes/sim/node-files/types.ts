@@ -8,6 +8,10 @@ export interface NodePorts {
   etcdMetrics: number
   kubelet: number
   kubeletReadOnly: number
+  /** kube-controller-manager's --secure-port; written into its manifest only when it is not the default. */
+  controllerManagerSecure: number
+  /** kube-scheduler's --secure-port; written into its manifest only when it is not the default. */
+  schedulerSecure: number
 }
 
 /** The ports kubeadm and the components use by default. */
@@ -19,6 +23,8 @@ export const DEFAULT_NODE_PORTS: Readonly<NodePorts> = {
   etcdMetrics: 2381,
   kubelet: 10250,
   kubeletReadOnly: 10255,
+  controllerManagerSecure: 10257,
+  schedulerSecure: 10259,
 }
 
 export interface NodeFilesOptions {
@@ -30,6 +36,12 @@ export interface NodeFilesOptions {
   bindAddress?: string
   /** kind's cluster name: in --cluster-name and the kubelet's provider id. Default "kubelab". */
   clusterName?: string
+  /**
+   * The etcd release that will run the etcd manifest, e.g. "3.4.23" from the installed `etcd --version`.
+   * The manifest then uses that release's flag names and health endpoints, and its image tag names it.
+   * Default: the etcd kubeadm pins for the scenario's Kubernetes release.
+   */
+  etcdVersion?: string
 }
 
 /** Where kubeadm puts each file on a control-plane node. */

@@ -287,6 +287,8 @@ describe('misconfigurations', () => {
       etcdMetrics: 12381,
       kubelet: 20250,
       kubeletReadOnly: 20255,
+      controllerManagerSecure: 20257,
+      schedulerSecure: 20259,
     }
     const files = render('all-open', ports)
     const apiserver = flags(files, NODE_FILE_PATHS.apiserverManifest)
@@ -306,11 +308,22 @@ describe('misconfigurations', () => {
     expect(container(files, NODE_FILE_PATHS.etcdManifest).livenessProbe.httpGet.port).toBe(12381)
 
     expect(kubeletConfig(files)).toMatchObject({port: 20250, readOnlyPort: 20255})
+    expect(flags(files, NODE_FILE_PATHS.controllerManagerManifest).get('secure-port')).toBe('20257')
+    expect(container(files, NODE_FILE_PATHS.controllerManagerManifest).livenessProbe.httpGet.port).toBe(20257)
+    expect(flags(files, NODE_FILE_PATHS.schedulerManifest).get('secure-port')).toBe('20259')
+    expect(container(files, NODE_FILE_PATHS.schedulerManifest).livenessProbe.httpGet.port).toBe(20259)
     for (const [file, text] of files) {
-      for (const port of [6443, 8080, 2379, 2380, 2381, 10250, 10255]) {
+      for (const port of [6443, 8080, 2379, 2380, 2381, 10250, 10255, 10257, 10259]) {
         expect({file, port, found: new RegExp(`(?<![0-9])${port}(?![0-9])`).test(text)}).toEqual({file, port, found: false})
       }
     }
+  })
+
+  it('writes no --secure-port for the controller-manager and scheduler on their default ports, as kubeadm', () => {
+    const files = render('all-open', {apiserverSecure: 16443})
+    expect(flags(files, NODE_FILE_PATHS.controllerManagerManifest).has('secure-port')).toBe(false)
+    expect(flags(files, NODE_FILE_PATHS.schedulerManifest).has('secure-port')).toBe(false)
+    expect(container(files, NODE_FILE_PATHS.schedulerManifest).livenessProbe.httpGet.port).toBe(10259)
   })
 
   it('moves port-valued kubelet flags too', () => {
@@ -371,5 +384,55 @@ describe('errors', () => {
 
   it('refuses a Kubernetes release it has no kubeadm profile for', () => {
     expect(() => renderNodeFiles(scenario('1.27.3'), NODE)).toThrow(/no kubeadm profile for Kubernetes 1\.27\.3; supported: 1\.19, 1\.34/)
+  })
+})
+
+describe('the etcd release that runs the manifest', () => {
+  const etcdOf = (files: Map<string, string>) => ({
+    flags: flags(files, NODE_FILE_PATHS.etcdManifest),
+    container: container(files, NODE_FILE_PATHS.etcdManifest),
+  })
+
+  it('writes a 1.34 etcd manifest for etcd 3.4 with the experimental flag names 3.4 knows and /health probes', () => {
+    const etcd = etcdOf(renderNodeFiles(scenario('1.34.1'), {...NODE, etcdVersion: '3.4.23'}))
+    expect(etcd.container.image).toBe('registry.k8s.io/etcd:3.4.23-0')
+    expect(etcd.flags.get('experimental-initial-corrupt-check')).toBe('true')
+    expect(etcd.flags.get('experimental-watch-progress-notify-interval')).toBe('5s')
+    expect(etcd.flags.has('feature-gates')).toBe(false)
+    expect(etcd.flags.has('watch-progress-notify-interval')).toBe(false)
+    expect(etcd.container.livenessProbe.httpGet.path).toBe('/health')
+    expect(etcd.container.startupProbe.httpGet.path).toBe('/health')
+    expect(etcd.container.readinessProbe).toBeUndefined()
+    // what kubeadm 1.34 asks for stays: the resource requests
+    expect(etcd.container.resources).toEqual({requests: {cpu: '100m', memory: '100Mi'}})
+  })
+
+  it('uses the /health parameters kubeadm wrote for etcd 3.5', () => {
+    const etcd = etcdOf(renderNodeFiles(scenario('1.34.1'), {...NODE, etcdVersion: '3.5.21'}))
+    expect(etcd.container.image).toBe('registry.k8s.io/etcd:3.5.21-0')
+    expect(etcd.flags.get('experimental-initial-corrupt-check')).toBe('true')
+    expect(etcd.container.livenessProbe.httpGet.path).toBe('/health?exclude=NOSPACE&serializable=true')
+    expect(etcd.container.startupProbe.httpGet.path).toBe('/health?serializable=false')
+  })
+
+  it('keeps the stable names and /livez, /readyz for etcd 3.6', () => {
+    const etcd = etcdOf(renderNodeFiles(scenario('1.34.1'), {...NODE, etcdVersion: '3.6.5'}))
+    expect(etcd.container.image).toBe('registry.k8s.io/etcd:3.6.5-0')
+    expect(etcd.flags.get('feature-gates')).toBe('InitialCorruptCheck=true')
+    expect(etcd.flags.has('experimental-initial-corrupt-check')).toBe(false)
+    expect(etcd.container.readinessProbe?.httpGet.path).toBe('/readyz')
+  })
+
+  it('only retags the image of a 1.19 manifest, which carries none of these flags', () => {
+    const files = renderNodeFiles(scenario('1.19.16'), {...NODE, etcdVersion: '3.4.23'})
+    const etcd = etcdOf(files)
+    expect(etcd.container.image).toBe('k8s.gcr.io/etcd:3.4.23-0')
+    expect([...etcd.flags.keys()].filter((name) => /corrupt|progress|feature-gates/.test(name))).toEqual([])
+    expect(etcd.container.livenessProbe.httpGet.path).toBe('/health')
+  })
+
+  it('refuses a version that is not an etcd 3.4+ release', () => {
+    expect(() => renderNodeFiles(scenario('1.34.1'), {...NODE, etcdVersion: 'latest'})).toThrow(/etcd version "latest" is not a release/)
+    expect(() => renderNodeFiles(scenario('1.34.1'), {...NODE, etcdVersion: '3.3.27'})).toThrow(/etcd 3\.3\.27 is too old/)
   })
 })
