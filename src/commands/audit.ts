@@ -1,5 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 import {CATALOGUE} from '../checks/catalogue/index.js'
+import {labTargetOptions} from '../lab/audit-target.js'
+import {LabError} from '../lab/errors.js'
 import {runAudit, selectChecks, UnknownCheckError} from '../checks/evaluate.js'
 import {COMPONENTS} from '../checks/model.js'
 import {colourEnabled} from '../report/colour.js'
@@ -23,6 +25,7 @@ export default class Audit extends Command {
   ].join('\n\n')
 
   static override examples = [
+    '<%= config.bin %> audit --lab all-open',
     '<%= config.bin %> audit --node-root /',
     '<%= config.bin %> audit --node-root ./lab/node --component kubelet --component etcd',
     '<%= config.bin %> audit --check kubelet-anonymous-auth --json',
@@ -30,7 +33,12 @@ export default class Audit extends Command {
   ]
 
   static override flags = {
-    host: Flags.string({description: 'Host the components listen on.', default: DEFAULT_HOST}),
+    lab: Flags.string({
+      description: "Audit a kubelab lab: its ports, node root and admin kubeconfig (default with no target flags: KUBELAB_LAB, else the only lab). Port and file flags still override.",
+      helpValue: 'NAME',
+      exclusive: ['host'],
+    }),
+    host: Flags.string({description: `Host the components listen on (default ${DEFAULT_HOST}).`}),
     'apiserver-port': portFlag('kube-apiserver secure port', DEFAULT_PORTS.apiserverSecure),
     'insecure-port': portFlag('kube-apiserver insecure (plain HTTP) port', DEFAULT_PORTS.apiserverInsecure),
     'kubelet-port': portFlag('kubelet port', DEFAULT_PORTS.kubelet),
@@ -53,20 +61,24 @@ export default class Audit extends Command {
   async run(): Promise<void> {
     const {flags} = await this.parse(Audit)
     const checks = selectChecks(CATALOGUE, {ids: flags.check, components: flags.component})
+    const lab = flags.lab === undefined ? undefined : await labTargetOptions(flags.lab)
     const target = await targetFromOptions({
-      host: flags.host,
+      host: flags.host ?? lab?.host ?? DEFAULT_HOST,
       ports: {
+        ...lab?.ports,
+        ...definedPorts({
         apiserverSecure: flags['apiserver-port'],
         apiserverInsecure: flags['insecure-port'],
         kubelet: flags['kubelet-port'],
         kubeletReadOnly: flags['kubelet-read-only-port'],
         etcdClient: flags['etcd-port'],
         etcdPeer: flags['etcd-peer-port'],
+        }),
       },
-      nodeRoot: flags['node-root'],
-      kubeconfig: flags.kubeconfig,
+      nodeRoot: flags['node-root'] ?? lab?.nodeRoot,
+      kubeconfig: flags.kubeconfig ?? lab?.kubeconfig,
       context: flags.context,
-      kubernetesVersion: flags['k8s-version'],
+      kubernetesVersion: flags['k8s-version'] ?? lab?.kubernetesVersion,
       timeoutMs: flags.timeout,
     })
     const report = await runAudit(target, checks)
@@ -86,10 +98,14 @@ export default class Audit extends Command {
    * and exit 2; anything else is a bug and keeps its stack.
    */
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    if (error instanceof TargetOptionError || error instanceof UnknownCheckError || error instanceof ReportFileError) {
+    if (error instanceof TargetOptionError || error instanceof UnknownCheckError || error instanceof ReportFileError || error instanceof LabError) {
       this.logToStderr(`Error: ${error.message}`)
       this.exit(ExitCode.usage)
     }
     return super.catch(error)
   }
+}
+
+function definedPorts(ports: Partial<Record<keyof typeof DEFAULT_PORTS, number | undefined>>): Partial<Record<keyof typeof DEFAULT_PORTS, number>> {
+  return Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined))
 }
