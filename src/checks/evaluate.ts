@@ -41,7 +41,7 @@ export function selectChecks(catalogue: readonly CheckDefinition[], selection: C
 export async function runAudit(target: Target, checks: readonly CheckDefinition[]): Promise<AuditReport> {
   const started = Date.now()
   const ctx = createCheckContext(target)
-  const results = await Promise.all(checks.map((check) => runCheck(check, ctx)))
+  const results = await Promise.all(checks.map((check) => runCheck(check, ctx))).finally(() => ctx.close())
   const counts: Record<Status, number> = {pass: 0, fail: 0, warn: 0, skip: 0, error: 0}
   for (const result of results) counts[result.status] += 1
   return {

@@ -17,7 +17,8 @@ export function endpointUrl(ctx: CheckContext, port: keyof Ports, scheme: 'http'
 /** One request per audit however many checks ask for it (keyed on method, URL, credentials and body). */
 export function probeOnce(ctx: CheckContext, request: Omit<HttpProbeRequest, 'timeoutMs'>): Promise<HttpProbeResult> {
   const key = `probe ${request.method ?? 'GET'} ${request.url} ${request.credentialsLabel ?? ''} ${request.body ?? ''}`
-  return ctx.once(key, () => httpProbe({...request, timeoutMs: ctx.target.timeoutMs}))
+  const agent = request.url.startsWith('https:') ? ctx.agents.https : ctx.agents.http
+  return ctx.once(key, () => httpProbe({...request, agent, timeoutMs: ctx.target.timeoutMs}))
 }
 
 /** The kubeconfig's credentials, read once; undefined when the target has none. */

@@ -38,7 +38,7 @@ export function httpProbe(request: HttpProbeRequest): Promise<HttpProbeResult> {
       port: url.port || (secure ? 443 : 80),
       path: `${url.pathname}${url.search}`,
       headers,
-      agent: false,
+      agent: request.agent ?? false,
     }
     if (secure) {
       const t = request.tls ?? {}
@@ -74,7 +74,11 @@ export function httpProbe(request: HttpProbeRequest): Promise<HttpProbeResult> {
       res.on('error', (error) => fail(...classify(error)))
     })
     req.on('socket', (socket) => {
-      if (secure) (socket as TLSSocket).once('secureConnect', () => (tls = describeTls(socket as TLSSocket)))
+      if (!secure) return
+      const tlsSocket = socket as TLSSocket
+      // A kept-alive socket has finished its handshake already; a new one reports it on secureConnect.
+      if (tlsSocket.encrypted && !tlsSocket.connecting && tlsSocket.getProtocol()) tls = describeTls(tlsSocket)
+      else tlsSocket.once('secureConnect', () => (tls = describeTls(tlsSocket)))
     })
     req.on('error', (error) => fail(...classify(error)))
     const timer = setTimeout(() => {

@@ -1,3 +1,5 @@
+import type {Agent} from 'node:http'
+
 export interface TlsClientOptions {
   ca?: string | Buffer
   cert?: string | Buffer
@@ -44,6 +46,8 @@ export interface HttpProbeRequest {
   maxBodyBytes?: number
   /** Shown in evidence, e.g. "no credentials", "admin client certificate". */
   credentialsLabel?: string
+  /** A keep-alive agent shared by one audit's probes; without it each probe opens its own connection. */
+  agent?: Agent
 }
 
 export interface HttpAnswer {

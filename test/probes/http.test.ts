@@ -74,3 +74,23 @@ describe('classify', () => {
     expect(classify(error)).toEqual(['tls-rejected', 'TLS alert from the server: bad certificate'])
   })
 })
+
+describe('httpProbe through a keep-alive agent', () => {
+  it('reuses one TLS connection and still reports the TLS details of each answer', async () => {
+    const https = await import('node:https')
+    const {createSelfSignedCertificate} = await import('../../src/pki/certificates.js')
+    const {certificatePem, privateKeyPem} = await createSelfSignedCertificate({commonName: 'probe-target', usage: 'server', encryptionAlgorithm: 'ECDSA-P256', ipAddresses: ['127.0.0.1']})
+    let handshakes = 0
+    const server = https.createServer({cert: certificatePem, key: privateKeyPem}, (_req, res) => res.end('ok'))
+    server.on('secureConnection', () => (handshakes += 1))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const {port} = server.address() as AddressInfo
+    const agent = new https.Agent({keepAlive: true, maxSockets: 1})
+    const first = await httpProbe({url: `https://127.0.0.1:${port}/a`, timeoutMs: 2000, agent})
+    const second = await httpProbe({url: `https://127.0.0.1:${port}/b`, timeoutMs: 2000, agent})
+    agent.destroy()
+    server.close()
+    expect(handshakes).toBe(1)
+    for (const result of [first, second]) expect(result).toMatchObject({ok: true, status: 200, tls: {peer: {subject: 'CN=probe-target', selfSigned: true}}})
+  })
+})
