@@ -2,6 +2,7 @@ import {appendFileSync, mkdirSync} from 'node:fs'
 import path from 'node:path'
 import type {SimNodeLayout} from '../node/layout.js'
 import type {ComponentStatus} from '../node/status.js'
+import type {StaticPodReport} from './api/index.js'
 import {CrashBackoff} from './backoff.js'
 import {MissingExecutableError} from './errors.js'
 import type {ExecutableOptions} from './executables.js'
@@ -164,6 +165,24 @@ export class Component {
 
   get isRunning(): boolean {
     return this.process !== undefined
+  }
+
+  /** The static pod as the kubelet API reports it; undefined while no manifest of it ever parsed. */
+  podReport(): StaticPodReport | undefined {
+    const desired = this.desired
+    if (!desired) return undefined
+    const process = this.process
+    return {manifest: desired.pod.decoded, file: desired.file, running: process !== undefined, ...(process ? {startedAt: process.startedAt} : {}), restartCount: this.restarts}
+  }
+
+  /** The pod's namespace, name and container as its manifest gives them; undefined while none parsed. */
+  get pod(): StaticPod | undefined {
+    return this.desired?.pod
+  }
+
+  /** logs/<name>.log, where the process's output goes. */
+  get logFilePath(): string {
+    return this.logFile()
   }
 
   status(): ComponentStatus {

@@ -4,6 +4,7 @@ import {mkdir, readFile, readdir, rm, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {SimNodeLayout} from '../node/layout.js'
 import type {KubeletStatus} from '../node/status.js'
+import type {StaticPodReport} from './api/index.js'
 import {Component, type ComponentContext} from './component.js'
 import {KubeletAlreadyRunningError, ManifestError} from './errors.js'
 import {defaultSimEntryPoints, type SimEntryPoints} from './executables.js'
@@ -56,7 +57,7 @@ export class Kubelet {
   private readonly fileOwners = new Map<string, FileOwner>()
   /** Components that exist only because a manifest that never parsed names them. */
   private readonly placeholders = new Set<string>()
-  private readonly log: KubeletLog
+  readonly log: KubeletLog
   private readonly status: StatusWriter
   private readonly context: ComponentContext
   private state: KubeletStatus['state'] = 'starting'
@@ -92,8 +93,12 @@ export class Kubelet {
     }
   }
 
-  /** Claims the lab (run/kubelet.pid), adopts components an earlier kubelet left running, starts the rest, then watches. */
-  async start(): Promise<void> {
+  /**
+   * Claims the lab (run/kubelet.pid), adopts components an earlier kubelet left running, starts the rest, then
+   * watches. `beforeRunning` (the kubelet API's start) runs before status.json says running; if it throws, the
+   * state stays starting and the caller decides (see fail).
+   */
+  async start(beforeRunning?: () => Promise<void>): Promise<void> {
     await Promise.all([this.layout.runDir, this.layout.logsDir, this.layout.manifestsDir].map((dir) => mkdir(dir, {recursive: true})))
     const other = runningKubeletPid(this.layout)
     if (other !== undefined && other !== process.pid) throw new KubeletAlreadyRunningError(other, this.layout.kubeletPidFile)
@@ -105,6 +110,7 @@ export class Kubelet {
     await this.sync()
     this.watch()
     this.resyncTimer = setInterval(() => this.requestSync(true), this.options.resyncMs ?? DEFAULT_RESYNC_MS)
+    await beforeRunning?.()
     this.state = 'running'
     this.status.changed()
   }
@@ -114,16 +120,43 @@ export class Kubelet {
    * kubelet does on a real node. The next kubelet adopts them.
    */
   async shutdown(): Promise<void> {
+    await this.leave('stopped', 'kubelet stopped; static pods keep running')
+    this.log.info('Kubelet stopped; static pod processes left running')
+  }
+
+  /** The kubelet cannot run (a start-up error): leaves like shutdown, with status.json saying failed and why. */
+  async fail(message: string): Promise<void> {
+    await this.leave('failed', message)
+  }
+
+  /** Every static pod whose manifest parsed, as the kubelet API reports them. */
+  staticPods(): StaticPodReport[] {
+    return [...this.components.values()].flatMap((component) => component.podReport() ?? [])
+  }
+
+  /**
+   * logs/<component>.log for the container of the static pod the API names `<pod>-<nodeName>`; undefined for any
+   * other pod or container.
+   */
+  async containerLog(namespace: string, podName: string, container: string, nodeName: string): Promise<string | undefined> {
+    for (const component of this.components.values()) {
+      const pod = component.pod
+      if (!pod || pod.namespace !== namespace || `${pod.name}-${nodeName}` !== podName || pod.container.name !== container) continue
+      return readFile(component.logFilePath, 'utf8').catch(() => '')
+    }
+    return undefined
+  }
+
+  private async leave(state: KubeletStatus['state'], message: string): Promise<void> {
     this.stopping = true
     this.watcher?.close()
     this.watcher = undefined
     clearTimeout(this.debounceTimer)
     clearInterval(this.resyncTimer)
     for (const component of this.components.values()) component.detach()
-    this.state = 'stopped'
-    this.stateMessage = 'kubelet stopped; static pods keep running'
+    this.state = state
+    this.stateMessage = message
     this.status.flush()
-    this.log.info('Kubelet stopped; static pod processes left running')
     if (runningKubeletPid(this.layout) === process.pid) await rm(this.layout.kubeletPidFile, {force: true})
   }
 

@@ -38,6 +38,8 @@ export interface HostPathVolume {
 
 /** The parts of a static Pod the sim kubelet acts on: its name and its first container. */
 export interface StaticPod {
+  /** The whole document as decoded (a v1 Pod), for the kubelet API's /pods and mirror pods; never mutated. */
+  decoded: Readonly<Record<string, unknown>>
   name: string
   namespace: string
   container: StaticPodContainer
@@ -98,6 +100,7 @@ class PodReader {
     if (!Array.isArray(containers) || containers.length === 0) throw this.error(['spec', 'containers'], 'spec.containers: Required value')
     const grace = spec['terminationGracePeriodSeconds']
     return {
+      decoded: pod,
       name,
       namespace,
       container: this.container(containers[0], ['spec', 'containers', 0]),

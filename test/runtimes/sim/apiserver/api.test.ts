@@ -359,6 +359,32 @@ describe('sim kube-apiserver API (Node,RBAC, anonymous on)', () => {
     )
   })
 
+  it('lets a node request tokens only for the service accounts of its pods (Node authorizer, authorizeCreateToken)', async () => {
+    for (const name of ['default', 'runner', 'stranger']) {
+      // 409: the namespace's default account may exist already.
+      expect([201, 409]).toContain((await admin(`/api/v1/namespaces/${NS}/serviceaccounts`, {method: 'POST', body: {metadata: {name}}})).status)
+    }
+    const pod = (name: string, spec: Record<string, unknown>) =>
+      admin(`/api/v1/namespaces/${NS}/pods`, {method: 'POST', body: {metadata: {name}, spec: {containers: [{name: 'app', image: 'nginx:1.27'}], ...spec}}})
+    expect((await pod('uses-default', {nodeName: 'node-1'})).status).toBe(201)
+    expect((await pod('uses-runner', {nodeName: 'node-1', serviceAccountName: 'runner'})).status).toBe(201)
+    expect((await pod('elsewhere', {nodeName: 'node-2', serviceAccountName: 'stranger'})).status).toBe(201)
+    const tokenRequest = (account: string) =>
+      api(`/api/v1/namespaces/${NS}/serviceaccounts/${account}/token`, {
+        identity: pki.node,
+        method: 'POST',
+        body: {apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {expirationSeconds: 600}},
+      })
+
+    for (const account of ['default', 'runner']) expect((await tokenRequest(account)).status).toBe(201)
+    const refused = await tokenRequest('stranger')
+    expect(refused.status).toBe(403)
+    expect((refused.json as {message: string}).message).toBe(
+      `serviceaccounts "stranger" is forbidden: User "system:node:node-1" cannot create resource "serviceaccounts/token" in API group "" in the namespace "${NS}": no relationship found between node 'node-1' and this object`,
+    )
+    for (const name of ['uses-default', 'uses-runner', 'elsewhere']) await admin(`/api/v1/namespaces/${NS}/pods/${name}`, {method: 'DELETE'})
+  })
+
   it('lets anonymous users read secrets once cluster-admin is bound to system:unauthenticated', async () => {
     const binding = {
       metadata: {name: 'oops'},

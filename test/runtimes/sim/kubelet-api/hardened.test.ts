@@ -168,23 +168,16 @@ describe('the service-account token the kubelet mounts itself (automountServiceA
     const status = (await cluster.admin('/api/v1/namespaces/default/pods/no-token')).json as {status: {phase: string; containerStatuses: Array<{state: {waiting?: {reason: string}}}>}}
     expect(status.status.phase).toBe('Pending')
     expect(status.status.containerStatuses[0]?.state.waiting?.reason).toBe('ContainerCreating')
-    // The TokenRequest is refused: 404 for the deleted account, or 403 while the sim apiserver's Node authorizer does
-    // not let nodes request tokens (see the report); either way the kubelet relays the API server's words.
+    // The Node authorizer lets the node ask (its pod names the account); the API server answers 404 for the deleted
+    // account, and the kubelet relays its words.
     expect(log.lines.join('\n')).toMatch(
-      /reason="FailedMount" message="MountVolume.SetUp failed for volume \\"kube-api-access-[0-9a-f]{5}\\" : failed to fetch token: serviceaccounts \\"short-lived\\" (not found|is forbidden: User \\"system:node:node-1\\" cannot create resource \\"serviceaccounts\/token\\" in API group \\"\\" in the namespace \\"default\\")"/,
+      /reason="FailedMount" message="MountVolume.SetUp failed for volume \\"kube-api-access-[0-9a-f]{5}\\" : failed to fetch token: serviceaccounts \\"short-lived\\" not found"/,
     )
     expect(await call(`${url}/run/default/no-token/app?cmd=id`, {method: 'POST'})).toMatchObject({status: 500, text: 'container not found ("app")'})
     await cluster.admin('/api/v1/namespaces/default/pods/no-token', {method: 'DELETE'})
   })
 
-  it('mounts a bound token, ca.crt and namespace once the node may request tokens', async () => {
-    // Stands in for the Node authorizer's graph rule (a node may create tokens for the service accounts of its
-    // pods), which the sim apiserver's authz/node.ts does not model yet.
-    const grants: Array<[string, unknown]> = [
-      ['/apis/rbac.authorization.k8s.io/v1/clusterroles', {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: {name: 'test:node-token-requests'}, rules: [{apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create']}]}],
-      ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: {name: 'test:node-token-requests'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'test:node-token-requests'}, subjects: [{kind: 'User', name: `system:node:${NODE_NAME}`}]}],
-    ]
-    for (const [path, body] of grants) expect((await cluster.admin(path, {method: 'POST', body})).status).toBe(201)
+  it('mounts a bound token, ca.crt and namespace, requested as the node (the Node authorizer allows its pods\' accounts)', async () => {
     const {kubelet, url} = await kubeletWith({anonymousAuth: true, authorizationMode: 'AlwaysAllow', clientCa: false})
     expect((await cluster.admin('/api/v1/namespaces/default/pods', {method: 'POST', body: pod('with-token')})).status).toBe(201)
     await kubelet.sync()

@@ -1,8 +1,8 @@
 /**
  * A subset of the Node authorizer (plugin/pkg/auth/authorizer/node): users `system:node:<name>` in group
  * system:nodes may read the secrets, configmaps and service accounts that pods bound to their node reference (get
- * only, found by scanning pods rather than the real authorizer's graph), and otherwise get what the static node
- * rules grant. Not modelled: persistent volumes and claims, resource slices, leases, CSINodes, and the
+ * only, found by scanning pods rather than the real authorizer's graph), may create tokens (serviceaccounts/token)
+ * for the service accounts of those pods (authorizeCreateToken), and otherwise get what the static node rules grant. Not modelled: persistent volumes and claims, resource slices, leases, CSINodes, and the
  * NodeRestriction admission limits on writes to other nodes' objects.
  */
 import {field, isRecord, stringField, type KubeObject} from '../api/object.js'
@@ -71,15 +71,24 @@ export class NodeAuthorizer implements Authorizer {
     const nodeName = nodeNameOf(attributes.user)
     if (nodeName === undefined) return NO_OPINION
     if (!attributes.resourceRequest) return NO_OPINION
+    if (attributes.apiGroup === '' && attributes.resource === 'serviceaccounts' && attributes.subresource !== '') {
+      // authorizeCreateToken: the kubelet requests the bound tokens it mounts into its pods.
+      if (attributes.verb !== 'create' || attributes.name === '') return {decision: 'noOpinion', reason: 'can only create tokens for individual service accounts'}
+      if (attributes.subresource !== 'token') return {decision: 'noOpinion', reason: 'can only create token subresource of serviceaccount'}
+      return this.related(nodeName, attributes)
+    }
     if (attributes.apiGroup === '' && GRAPH_RESOURCES.has(attributes.resource) && attributes.subresource === '') {
       if (attributes.verb !== 'get') return {decision: 'noOpinion', reason: 'can only get individual resources of this type'}
-      const pods = await this.store.list(this.registry.byResource('', 'pods'), attributes.namespace)
-      const related = pods.items.some(
-        (pod) => stringField(pod, 'spec', 'nodeName') === nodeName && podReferences(pod, attributes.resource, attributes.name),
-      )
-      return related ? ALLOW : {decision: 'noOpinion', reason: `no relationship found between node '${nodeName}' and this object`}
+      return this.related(nodeName, attributes)
     }
     return NODE_RULES.some((rule) => ruleAllows(attributes, rule)) ? ALLOW : NO_OPINION
+  }
+
+  /** Allowed when a pod bound to the node references the object (the real authorizer's graph path node ← pod ← object). */
+  private async related(nodeName: string, attributes: Attributes): Promise<AuthorizationResult> {
+    const pods = await this.store.list(this.registry.byResource('', 'pods'), attributes.namespace)
+    const related = pods.items.some((pod) => stringField(pod, 'spec', 'nodeName') === nodeName && podReferences(pod, attributes.resource, attributes.name))
+    return related ? ALLOW : {decision: 'noOpinion', reason: `no relationship found between node '${nodeName}' and this object`}
   }
 
   async rulesFor(user: UserInfo): Promise<RulesResult> {
