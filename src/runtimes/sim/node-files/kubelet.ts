@@ -3,6 +3,7 @@ import {mergeArgs, remapPortValue, type Arg} from './args.js'
 import {CLUSTER_DNS, CRI_SOCKET, type RenderContext} from './context.js'
 import type {JsonObject} from './static-pod.js'
 import {DEFAULT_NODE_PORTS, NodeFilesError} from './types.js'
+import {KUBEADM_DROP_IN} from '../../../node-config/kubelet-command-line.js'
 
 /** Kubelet flags whose whole value is a port number. */
 const PORT_FLAGS: ReadonlySet<string> = new Set(['port', 'read-only-port'])
@@ -105,16 +106,4 @@ export function kubeletFlagsEnv(flags: readonly Arg[]): string {
  * kind's copy of the kubeadm drop-in (images/base/files/etc/systemd/system/kubelet.service.d/10-kubeadm.conf),
  * itself the kubeadm package's build/debs/10-kubeadm.conf; kind's cgroup set-up lives in 11-kind.conf.
  */
-export const KUBELET_DROP_IN = `# https://github.com/kubernetes/kubernetes/blob/ba8fcafaf8c502a454acd86b728c857932555315/build/debs/10-kubeadm.conf
-# Note: This dropin only works with kubeadm and kubelet v1.11+
-[Service]
-Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
-Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
-# This is a file that "kubeadm init" and "kubeadm join" generates at runtime, populating the KUBELET_KUBEADM_ARGS variable dynamically
-EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
-# This is a file that the user can use for overrides of the kubelet args as a last resort. Preferably, the user should use
-# the .NodeRegistration.KubeletExtraArgs object in the configuration files instead. KUBELET_EXTRA_ARGS should be sourced from this file.
-EnvironmentFile=-/etc/default/kubelet
-ExecStart=
-ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
-`
+export const KUBELET_DROP_IN = `# https://github.com/kubernetes/kubernetes/blob/ba8fcafaf8c502a454acd86b728c857932555315/build/debs/10-kubeadm.conf\n${KUBEADM_DROP_IN}`
