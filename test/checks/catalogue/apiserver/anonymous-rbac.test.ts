@@ -1,11 +1,9 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
+import {useApiserverSuite} from '../../../support/fixtures/apiserver-suite.js'
+import {describe, expect, it} from '@jest/globals'
 import {anonymousRbacCheck} from '../../../../src/checks/catalogue/apiserver/anonymous-rbac.js'
-import {defaultState, startApiserverFixture, type ApiserverFixture} from '../../../support/fixtures/apiserver-fixture.js'
-import {createApiserverPki, type ApiserverPki} from '../../../support/fixtures/apiserver-pki.js'
 import {DEFAULT_RBAC, withDefaults, type RbacObjects} from '../../../support/fixtures/apiserver-rbac.js'
 import {apiTarget, runCheck} from '../../../support/fixtures/apiserver-target.js'
 import {startHostileServer, type HostileServer} from '../../../support/hostile-servers.js'
-import {freePort} from '../../../support/ports.js'
 
 /** scenarios/anonymous-api.yaml's misconfiguration. */
 const READ_EVERYTHING = withDefaults({
@@ -32,39 +30,22 @@ const WIDENED_PUBLIC_INFO_VIEWER: RbacObjects = {
 }
 
 describe('api-anonymous-rbac', () => {
-  let pki: ApiserverPki
-  let api: ApiserverFixture
-  let admin: string
-  let closedPort: number
-  const cleanups: Array<() => Promise<void>> = []
-
-  beforeAll(async () => {
-    pki = await createApiserverPki()
-    api = await startApiserverFixture(pki.tls)
-    admin = await pki.kubeconfig(api.url, 'kubernetes-admin', ['kubeadm:cluster-admins'])
-    closedPort = await freePort()
-  })
-  beforeEach(() => api.configure(defaultState()))
-  afterAll(async () => {
-    await api.close()
-    await Promise.all(cleanups.map((cleanup) => cleanup()))
-    await pki.cleanup()
-  })
+  const suite = useApiserverSuite()
 
   it('passes a cluster with only the default grants (public-info-viewer, kubeadm’s cluster-info reader)', async () => {
-    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    const result = await runCheck(apiTarget({kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), anonymousRbacCheck)
     expect(result.status).toBe('pass')
     expect(result.config).toEqual([expect.objectContaining({value: 'only the defaults', source: 'api', verdict: 'pass', note: expect.stringContaining('user kubernetes-admin')})])
-    expect(result.wire).toEqual([expect.objectContaining({request: `GET https://127.0.0.1:${api.port}/api/v1/namespaces/kube-system/secrets (no credentials)`, status: 403, verdict: 'pass'})])
-    const listed = api.requests.filter((request) => request.path.startsWith('/apis/rbac.authorization.k8s.io/v1/')).map((request) => `${request.path} as ${request.user}`)
+    expect(result.wire).toEqual([expect.objectContaining({request: `GET https://127.0.0.1:${suite.api.port}/api/v1/namespaces/kube-system/secrets (no credentials)`, status: 403, verdict: 'pass'})])
+    const listed = suite.api.requests.filter((request) => request.path.startsWith('/apis/rbac.authorization.k8s.io/v1/')).map((request) => `${request.path} as ${request.user}`)
     expect(listed.sort()).toEqual(
       ['clusterrolebindings', 'clusterroles', 'rolebindings', 'roles'].map((resource) => `/apis/rbac.authorization.k8s.io/v1/${resource} as kubernetes-admin`),
     )
   })
 
   it('fails on both sides when anonymous users may read everything (the anonymous-api scenario)', async () => {
-    api.configure({rbac: READ_EVERYTHING})
-    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    suite.api.configure({rbac: READ_EVERYTHING})
+    const result = await runCheck(apiTarget({kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), anonymousRbacCheck)
     expect(result.status).toBe('fail')
     expect(result.config).toEqual([
       {
@@ -80,10 +61,10 @@ describe('api-anonymous-rbac', () => {
   })
 
   it('flags cluster-admin for system:authenticated, which an anonymous request cannot show', async () => {
-    api.configure({
+    suite.api.configure({
       rbac: withDefaults({bindings: [{kind: 'ClusterRoleBinding', name: 'everyone-admin', roleRef: {kind: 'ClusterRole', name: 'cluster-admin'}, subjects: [{kind: 'Group', name: 'system:authenticated'}]}]}),
     })
-    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    const result = await runCheck(apiTarget({kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), anonymousRbacCheck)
     expect(result.status).toBe('fail')
     expect(result.disagreement).toBeUndefined()
     expect(result.config[0]).toMatchObject({setting: 'ClusterRoleBinding everyone-admin', value: 'Group system:authenticated → ClusterRole cluster-admin'})
@@ -91,23 +72,23 @@ describe('api-anonymous-rbac', () => {
   })
 
   it('calls the grants dormant while anonymous auth is off, and still fails', async () => {
-    api.configure({rbac: READ_EVERYTHING, anonymousAuth: false})
-    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    suite.api.configure({rbac: READ_EVERYTHING, anonymousAuth: false})
+    const result = await runCheck(apiTarget({kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), anonymousRbacCheck)
     expect(result.status).toBe('fail')
     expect(result.wire[0]).toMatchObject({status: 401, verdict: 'unknown', note: expect.stringContaining('dormant')})
   })
 
   it('passes AlwaysAllow with the default bindings: the API server turns anonymous auth off, so the anonymous read gets a 401', async () => {
-    api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    suite.api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), anonymousRbacCheck)
     expect(result.status).toBe('pass')
     expect(result.config).toEqual([expect.objectContaining({value: 'only the defaults', verdict: 'pass'})])
     expect(result.wire).toEqual([expect.objectContaining({status: 401, verdict: 'pass', note: expect.stringContaining('rejected (401)')})])
   })
 
   it('fails on the wire when anonymous users read Secrets although no binding beyond the defaults grants it (a widened default role)', async () => {
-    api.configure({rbac: WIDENED_PUBLIC_INFO_VIEWER})
-    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    suite.api.configure({rbac: WIDENED_PUBLIC_INFO_VIEWER})
+    const result = await runCheck(apiTarget({kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), anonymousRbacCheck)
     expect(result.status).toBe('fail')
     expect(result.config).toEqual([expect.objectContaining({value: 'only the defaults', verdict: 'pass'})])
     expect(result.wire[0]).toMatchObject({
@@ -120,8 +101,8 @@ describe('api-anonymous-rbac', () => {
   })
 
   it('judges the wire alone without a kubeconfig, without claiming what the unread bindings hold', async () => {
-    api.configure({rbac: READ_EVERYTHING})
-    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    suite.api.configure({rbac: READ_EVERYTHING})
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: suite.api.port}}), anonymousRbacCheck)
     expect(result.status).toBe('fail')
     expect(result.config).toEqual([])
     expect(result.wire).toEqual([expect.objectContaining({status: 200, verdict: 'fail', note: expect.not.stringContaining('No binding')})])
@@ -129,22 +110,22 @@ describe('api-anonymous-rbac', () => {
   })
 
   it('judges the bindings alone when the anonymous probe cannot reach the API server', async () => {
-    api.configure({rbac: READ_EVERYTHING})
-    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: closedPort}}), anonymousRbacCheck)
+    suite.api.configure({rbac: READ_EVERYTHING})
+    const result = await runCheck(apiTarget({kubeconfig: suite.admin, ports: {apiserverSecure: suite.closedPort}}), anonymousRbacCheck)
     expect(result.status).toBe('fail')
     expect(result.wire[0]).toMatchObject({verdict: 'unknown', error: expect.stringContaining('refused')})
   })
 
   it('cannot read the bindings with a certificate the API server does not trust', async () => {
-    const untrusted = await pki.untrustedKubeconfig(api.url, 'mallory')
-    const result = await runCheck(apiTarget({kubeconfig: untrusted, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    const untrusted = await suite.pki.untrustedKubeconfig(suite.api.url, 'mallory')
+    const result = await runCheck(apiTarget({kubeconfig: untrusted, ports: {apiserverSecure: suite.api.port}}), anonymousRbacCheck)
     expect(result.config).toEqual([expect.objectContaining({verdict: 'unknown', note: expect.stringContaining("rejected the kubeconfig's credentials (401 Unauthorized)")})])
     expect(result.status).toBe('pass')
   })
 
   it('cannot read the bindings as a user without RBAC rights', async () => {
-    const nobody = await pki.kubeconfig(api.url, 'jane', ['developers'])
-    const result = await runCheck(apiTarget({kubeconfig: nobody, ports: {apiserverSecure: api.port}}), anonymousRbacCheck)
+    const nobody = await suite.pki.kubeconfig(suite.api.url, 'jane', ['developers'])
+    const result = await runCheck(apiTarget({kubeconfig: nobody, ports: {apiserverSecure: suite.api.port}}), anonymousRbacCheck)
     expect(result.config[0]).toMatchObject({
       verdict: 'unknown',
       note: expect.stringContaining('may not list clusterrolebindings: clusterrolebindings.rbac.authorization.k8s.io is forbidden: User "jane" cannot list resource "clusterrolebindings"'),
@@ -153,7 +134,7 @@ describe('api-anonymous-rbac', () => {
 
   it.each(['silent', 'reset'] as const)('turns a %s server on the secure port into an error within the timeout', async (behaviour) => {
     const server: HostileServer = await startHostileServer(behaviour)
-    cleanups.push(() => server.close())
+    suite.cleanups.push(() => server.close())
     const started = Date.now()
     const result = await runCheck(apiTarget({ports: {apiserverSecure: server.port}, timeoutMs: 400}), anonymousRbacCheck)
     expect(Date.now() - started).toBeLessThan(2000)

@@ -1,12 +1,10 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
+import {useApiserverSuite} from '../../../support/fixtures/apiserver-suite.js'
+import {describe, expect, it} from '@jest/globals'
 import {authorizationModeCheck, UNGRANTED_USER} from '../../../../src/checks/catalogue/apiserver/authorization-mode.js'
-import {defaultState, startApiserverFixture, type ApiserverFixture} from '../../../support/fixtures/apiserver-fixture.js'
 import {writeApiserverNodeRoot} from '../../../support/fixtures/apiserver-node-root.js'
-import {createApiserverPki, type ApiserverPki} from '../../../support/fixtures/apiserver-pki.js'
 import {withDefaults, type RbacObjects} from '../../../support/fixtures/apiserver-rbac.js'
 import {apiTarget, runCheck} from '../../../support/fixtures/apiserver-target.js'
 import {startHostileServer, type HostileServer} from '../../../support/hostile-servers.js'
-import {freePort} from '../../../support/ports.js'
 
 /** How anonymous users really get to read everything: a binding, not AlwaysAllow (which turns anonymous auth off). */
 const ANONYMOUS_CLUSTER_ADMIN: RbacObjects = withDefaults({
@@ -14,32 +12,15 @@ const ANONYMOUS_CLUSTER_ADMIN: RbacObjects = withDefaults({
 })
 
 describe('api-authorization-mode', () => {
-  let pki: ApiserverPki
-  let api: ApiserverFixture
-  let admin: string
-  let closedPort: number
-  const cleanups: Array<() => Promise<void>> = []
-
-  beforeAll(async () => {
-    pki = await createApiserverPki()
-    api = await startApiserverFixture(pki.tls)
-    admin = await pki.kubeconfig(api.url, 'kubernetes-admin', ['kubeadm:cluster-admins'])
-    closedPort = await freePort()
-  })
-  beforeEach(() => api.configure(defaultState()))
-  afterAll(async () => {
-    await api.close()
-    await Promise.all(cleanups.map((cleanup) => cleanup()))
-    await pki.cleanup()
-  })
+  const suite = useApiserverSuite()
 
   it('passes Node,RBAC when the anonymous list of namespaces is forbidden', async () => {
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('pass')
     expect(result.config).toEqual([expect.objectContaining({setting: '--authorization-mode', value: 'Node,RBAC', source: 'flag', line: 17, verdict: 'pass'})])
     expect(result.wire).toEqual([
       expect.objectContaining({
-        request: `GET https://127.0.0.1:${api.port}/api/v1/namespaces (no credentials)`,
+        request: `GET https://127.0.0.1:${suite.api.port}/api/v1/namespaces (no credentials)`,
         status: 403,
         verdict: 'pass',
         bodyExcerpt: expect.stringContaining('"message":"namespaces is forbidden: User \\"system:anonymous\\" cannot list resource \\"namespaces\\" in API group'),
@@ -48,8 +29,8 @@ describe('api-authorization-mode', () => {
   })
 
   it('fails AlwaysAllow from the configuration alone when only anonymous probes are possible: they get a 401', async () => {
-    api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    suite.api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
     expect(result.disagreement).toBeUndefined()
     const note = result.config[0]?.note ?? ''
@@ -65,8 +46,8 @@ describe('api-authorization-mode', () => {
   })
 
   it('fails AlwaysAllow on both sides with a kubeconfig: a user nobody granted anything is allowed to list Secrets', async () => {
-    api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    suite.api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
     expect(result.disagreement).toBeUndefined()
     expect(result.wire).toEqual([
@@ -78,22 +59,22 @@ describe('api-authorization-mode', () => {
         note: `asked whether ${UNGRANTED_USER}, a user with no groups whom no binding names, may list secrets in namespace kube-system: allowed — the authorizer allows every request (AlwaysAllow)`,
       }),
     ])
-    const review = api.requests.find((request) => request.path === '/apis/authorization.k8s.io/v1/subjectaccessreviews')
+    const review = suite.api.requests.find((request) => request.path === '/apis/authorization.k8s.io/v1/subjectaccessreviews')
     expect(review?.user).toBe('kubernetes-admin')
     expect(JSON.parse(review?.body ?? '{}')).toMatchObject({kind: 'SubjectAccessReview', spec: {user: UNGRANTED_USER, groups: [], resourceAttributes: {verb: 'list', resource: 'secrets', namespace: 'kube-system'}}})
     expect(result.summary).toMatch(/lets every request through/)
   })
 
   it('applies the default AlwaysAllow when the flag is absent', async () => {
-    api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({node: 'api-1.19-defaults', ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    suite.api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({node: 'api-1.19-defaults', ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.config[0]).toMatchObject({value: 'AlwaysAllow', source: 'default', verdict: 'fail', note: expect.stringMatching(/^not set, so the default AlwaysAllow applies/)})
   })
 
   it('fails a chain without Node as incomplete', async () => {
     const node = await writeApiserverNodeRoot('1.34.1', ['--authorization-mode=RBAC'])
-    cleanups.push(node.cleanup)
-    const result = await runCheck(apiTarget({node: node.root, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    suite.cleanups.push(node.cleanup)
+    const result = await runCheck(apiTarget({node: node.root, ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
     expect(result.config[0]?.note).toMatch(/^lacks Node/)
     expect(result.summary).toMatch(/incomplete/)
@@ -101,8 +82,8 @@ describe('api-authorization-mode', () => {
   })
 
   it('says the API server still runs AlwaysAllow after the manifest was fixed (seen through the kubeconfig, not anonymously)', async () => {
-    api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    suite.api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
     expect(result.config[0]).toMatchObject({value: 'Node,RBAC', verdict: 'pass'})
     expect(result.wire.map((item) => [item.status, item.verdict])).toEqual([
@@ -113,7 +94,7 @@ describe('api-authorization-mode', () => {
   })
 
   it('says the running API server has not picked up the manifest’s AlwaysAllow yet: its authorizers still refuse', async () => {
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
     expect(result.config[0]).toMatchObject({value: 'AlwaysAllow', verdict: 'fail'})
     expect(result.wire).toEqual([
@@ -124,20 +105,20 @@ describe('api-authorization-mode', () => {
   })
 
   it('does not blame the mode when an RBAC grant lets anonymous users list namespaces', async () => {
-    api.configure({
+    suite.api.configure({
       rbac: withDefaults({
         roles: [{kind: 'ClusterRole', name: 'namespace-reader', rules: [{apiGroups: [''], resources: ['namespaces'], verbs: ['list']}]}],
         bindings: [{kind: 'ClusterRoleBinding', name: 'anonymous-namespaces', roleRef: {kind: 'ClusterRole', name: 'namespace-reader'}, subjects: [{kind: 'User', name: 'system:anonymous'}]}],
       }),
     })
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('pass')
     expect(result.wire[0]).toMatchObject({status: 200, verdict: 'unknown', note: expect.stringContaining('api-anonymous-rbac')})
   })
 
   it('does not blame the mode when cluster-admin is bound to system:unauthenticated, although anonymous users may do anything', async () => {
-    api.configure({rbac: ANONYMOUS_CLUSTER_ADMIN})
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    suite.api.configure({rbac: ANONYMOUS_CLUSTER_ADMIN})
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('pass')
     expect(result.wire).toEqual([
       expect.objectContaining({status: 200, verdict: 'unknown', bodyExcerpt: expect.stringContaining('"kind":"NamespaceList"'), note: expect.stringContaining('api-anonymous-rbac')}),
@@ -146,15 +127,15 @@ describe('api-authorization-mode', () => {
   })
 
   it('cannot see the authorizer when anonymous requests are rejected, and lets the configuration decide', async () => {
-    api.configure({anonymousAuth: false, authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    suite.api.configure({anonymousAuth: false, authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
     expect(result.wire[0]).toMatchObject({status: 401, verdict: 'unknown', note: expect.stringContaining('SelfSubjectAccessReview')})
   })
 
   it('judges the wire alone without node access, through the kubeconfig', async () => {
-    api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({kubeconfig: admin, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    suite.api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
     expect(result.config).toEqual([])
     expect(result.wire.map((item) => [item.status, item.verdict])).toEqual([
@@ -165,27 +146,27 @@ describe('api-authorization-mode', () => {
   })
 
   it('cannot tell AlwaysAllow without node access or kubeconfig: the anonymous probe only gets a 401', async () => {
-    api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    suite.api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('skip')
     expect(result.wire).toEqual([expect.objectContaining({status: 401, verdict: 'unknown'})])
   })
 
   it('cannot ask about the authorizer as a kubeconfig user whom RBAC does not let create SubjectAccessReviews', async () => {
-    const jane = await pki.kubeconfig(api.url, 'jane', ['developers'])
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: jane, ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    const jane = await suite.pki.kubeconfig(suite.api.url, 'jane', ['developers'])
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: jane, ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.status).toBe('fail')
     expect(result.wire[1]).toMatchObject({status: 403, verdict: 'unknown', note: expect.stringContaining("the kubeconfig's user may not create SubjectAccessReviews")})
   })
 
   it('judges the configuration alone when the API server is not reachable', async () => {
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', ports: {apiserverSecure: closedPort}}), authorizationModeCheck)
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', ports: {apiserverSecure: suite.closedPort}}), authorizationModeCheck)
     expect(result.status).toBe('pass')
     expect(result.wire[0]).toMatchObject({verdict: 'unknown'})
   })
 
   it('does not guess the mode when an AuthorizationConfiguration file replaces the flag', async () => {
-    const result = await runCheck(apiTarget({node: 'api-1.34-structured-config', ports: {apiserverSecure: api.port}}), authorizationModeCheck)
+    const result = await runCheck(apiTarget({node: 'api-1.34-structured-config', ports: {apiserverSecure: suite.api.port}}), authorizationModeCheck)
     expect(result.config[0]).toMatchObject({verdict: 'unknown', note: expect.stringContaining('/etc/kubernetes/authorization-config.yaml')})
     expect(result.status).toBe('pass')
     expect(result.summary).toMatch(/could not be read/)
@@ -193,7 +174,7 @@ describe('api-authorization-mode', () => {
 
   it.each(['silent', 'reset'] as const)('turns a %s server on the secure port into an error within the timeout', async (behaviour) => {
     const server: HostileServer = await startHostileServer(behaviour)
-    cleanups.push(() => server.close())
+    suite.cleanups.push(() => server.close())
     const started = Date.now()
     const result = await runCheck(apiTarget({node: 'kubeadm-1.34-hardened', ports: {apiserverSecure: server.port}, timeoutMs: 400}), authorizationModeCheck)
     expect(Date.now() - started).toBeLessThan(2000)

@@ -1,45 +1,26 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from '@jest/globals'
+import {useApiserverSuite} from '../../../support/fixtures/apiserver-suite.js'
+import {describe, expect, it} from '@jest/globals'
 import {profilingCheck} from '../../../../src/checks/catalogue/apiserver/profiling.js'
-import {defaultState, startApiserverFixture, type ApiserverFixture} from '../../../support/fixtures/apiserver-fixture.js'
-import {createApiserverPki, type ApiserverPki} from '../../../support/fixtures/apiserver-pki.js'
 import {withDefaults} from '../../../support/fixtures/apiserver-rbac.js'
 import {apiTarget, runCheck} from '../../../support/fixtures/apiserver-target.js'
 import {startHostileServer, type HostileServer} from '../../../support/hostile-servers.js'
-import {freePort} from '../../../support/ports.js'
 
 describe('api-profiling', () => {
-  let pki: ApiserverPki
-  let api: ApiserverFixture
-  let admin: string
-  let closedPort: number
-  const cleanups: Array<() => Promise<void>> = []
+  const suite = useApiserverSuite()
 
-  beforeAll(async () => {
-    pki = await createApiserverPki()
-    api = await startApiserverFixture(pki.tls)
-    admin = await pki.kubeconfig(api.url, 'kubernetes-admin', ['kubeadm:cluster-admins'])
-    closedPort = await freePort()
-  })
-  beforeEach(() => api.configure(defaultState()))
-  afterAll(async () => {
-    await api.close()
-    await Promise.all(cleanups.map((cleanup) => cleanup()))
-    await pki.cleanup()
-  })
-
-  it('passes --profiling=false when the admin gets a 404 and anonymous users a 403', async () => {
-    api.configure({profiling: false})
-    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', kubeconfig: admin, ports: {apiserverSecure: api.port}}), profilingCheck)
+  it('passes --profiling=false when the suite.admin gets a 404 and anonymous users a 403', async () => {
+    suite.api.configure({profiling: false})
+    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), profilingCheck)
     expect(result.status).toBe('pass')
     expect(result.config).toEqual([expect.objectContaining({setting: '--profiling', value: 'false', source: 'flag', line: 30, verdict: 'pass'})])
     expect(result.wire).toEqual([
-      expect.objectContaining({request: `GET ${api.url}/debug/pprof/ (kubeconfig ${admin.split('/').pop()}, user kubernetes-admin)`, status: 404, verdict: 'pass'}),
-      expect.objectContaining({request: `GET https://127.0.0.1:${api.port}/debug/pprof/ (no credentials)`, status: 403, verdict: 'unknown'}),
+      expect.objectContaining({request: `GET ${suite.api.url}/debug/pprof/ (kubeconfig ${suite.admin.split('/').pop()}, user kubernetes-admin)`, status: 404, verdict: 'pass'}),
+      expect.objectContaining({request: `GET https://127.0.0.1:${suite.api.port}/debug/pprof/ (no credentials)`, status: 403, verdict: 'unknown'}),
     ])
   })
 
-  it('fails on both sides when profiling is on and the admin downloads the pprof index', async () => {
-    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: admin, ports: {apiserverSecure: api.port}}), profilingCheck)
+  it('fails on both sides when profiling is on and the suite.admin downloads the pprof index', async () => {
+    const result = await runCheck(apiTarget({node: 'kubeadm-1.19-all-open', kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), profilingCheck)
     expect(result.status).toBe('fail')
     expect(result.disagreement).toBeUndefined()
     expect(result.config[0]).toMatchObject({value: 'true', source: 'flag', verdict: 'fail'})
@@ -47,24 +28,24 @@ describe('api-profiling', () => {
   })
 
   it('applies the default true when the flag is absent', async () => {
-    const result = await runCheck(apiTarget({node: 'api-1.19-defaults', ports: {apiserverSecure: closedPort}}), profilingCheck)
+    const result = await runCheck(apiTarget({node: 'api-1.19-defaults', ports: {apiserverSecure: suite.closedPort}}), profilingCheck)
     expect(result.status).toBe('fail')
     expect(result.config[0]).toMatchObject({value: 'true', source: 'default', verdict: 'fail'})
   })
 
   it('says the API server still profiles after the manifest was fixed', async () => {
-    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', kubeconfig: admin, ports: {apiserverSecure: api.port}}), profilingCheck)
+    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', kubeconfig: suite.admin, ports: {apiserverSecure: suite.api.port}}), profilingCheck)
     expect(result.status).toBe('fail')
     expect(result.disagreement).toMatch(/^Fixed in the configuration, still open on the wire/)
   })
 
   it('fails when anonymous users can read the profiles (cluster-admin bound to system:unauthenticated), with no kubeconfig', async () => {
-    api.configure({
+    suite.api.configure({
       rbac: withDefaults({
         bindings: [{kind: 'ClusterRoleBinding', name: 'anonymous-admin', roleRef: {kind: 'ClusterRole', name: 'cluster-admin'}, subjects: [{kind: 'Group', name: 'system:unauthenticated'}]}],
       }),
     })
-    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), profilingCheck)
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: suite.api.port}}), profilingCheck)
     expect(result.status).toBe('fail')
     expect(result.config).toEqual([])
     expect(result.wire).toEqual([
@@ -73,34 +54,34 @@ describe('api-profiling', () => {
   })
 
   it('cannot tell anonymously under AlwaysAllow either: the API server turned anonymous auth off, so the probe gets a 401', async () => {
-    api.configure({authorizationModes: ['AlwaysAllow']})
-    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), profilingCheck)
+    suite.api.configure({authorizationModes: ['AlwaysAllow']})
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: suite.api.port}}), profilingCheck)
     expect(result.status).toBe('skip')
     expect(result.wire).toEqual([expect.objectContaining({status: 401, verdict: 'unknown', note: expect.stringContaining('does not show whether profiling is on')})])
   })
 
   it('cannot tell anonymously when authorization stops the request, and skips without configuration', async () => {
-    const result = await runCheck(apiTarget({ports: {apiserverSecure: api.port}}), profilingCheck)
+    const result = await runCheck(apiTarget({ports: {apiserverSecure: suite.api.port}}), profilingCheck)
     expect(result.status).toBe('skip')
     expect(result.wire).toEqual([expect.objectContaining({status: 403, verdict: 'unknown'})])
   })
 
   it('cannot tell with a kubeconfig user who may not read the path', async () => {
-    const jane = await pki.kubeconfig(api.url, 'jane', ['developers'])
-    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', kubeconfig: jane, ports: {apiserverSecure: api.port}}), profilingCheck)
+    const jane = await suite.pki.kubeconfig(suite.api.url, 'jane', ['developers'])
+    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', kubeconfig: jane, ports: {apiserverSecure: suite.api.port}}), profilingCheck)
     expect(result.status).toBe('pass')
     expect(result.wire[0]).toMatchObject({status: 403, verdict: 'unknown', note: expect.stringContaining("kubeconfig's user may not read")})
   })
 
   it('judges the configuration alone when the API server is not reachable', async () => {
-    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', ports: {apiserverSecure: closedPort}}), profilingCheck)
+    const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', ports: {apiserverSecure: suite.closedPort}}), profilingCheck)
     expect(result.status).toBe('pass')
     expect(result.wire).toEqual([expect.objectContaining({verdict: 'unknown', error: expect.stringContaining('refused')})])
   })
 
   it.each(['silent', 'garbage'] as const)('turns a %s server on the secure port into an error within the timeout', async (behaviour) => {
     const server: HostileServer = await startHostileServer(behaviour)
-    cleanups.push(() => server.close())
+    suite.cleanups.push(() => server.close())
     const started = Date.now()
     const result = await runCheck(apiTarget({node: 'api-1.34-locked-down', ports: {apiserverSecure: server.port}, timeoutMs: 400}), profilingCheck)
     expect(Date.now() - started).toBeLessThan(2000)
