@@ -3,55 +3,20 @@
  * of anonymous on/off × AlwaysAllow/Webhook × read-only port on/off × client CA set/unset — and, in the same test,
  * against the kubelet fixture that copies the real kubelet's answers (test/support/fixtures/kubelet-fixture.ts) with
  * the same settings. Each check must reach the same status and the same verdict on each side on both, and those
- * must be the expected ones (the table test/checks/catalogue/kubelet/configuration-table.test.ts states for the
- * fixture). Webhook authorization asks the sim apiserver, where RBAC allows the audit's admin.conf user
+ * must be the expected ones (test/support/fixtures/kubelet-table.ts states them and why). Webhook authorization asks the sim apiserver, where RBAC allows the audit's admin.conf user
  * (kubernetes-admin, system:masters) and nobody else; the fixture is told to allow kubernetes-admin only.
  */
 import {writeFile} from 'node:fs/promises'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {KUBELET_CHECKS} from '../../../../src/checks/catalogue/kubelet/index.js'
 import {runAudit} from '../../../../src/checks/evaluate.js'
-import type {SideVerdict, Status} from '../../../../src/checks/model.js'
 import {sideVerdict} from '../../../../src/checks/verdict.js'
 import type {RunningKubeletApi} from '../../../../src/runtimes/sim/kubelet/api/kubelet-api.js'
 import {startKubeletFixture, type KubeletFixture} from '../../../support/fixtures/kubelet-fixture.js'
-import {kubeletTarget, type KubeletFileSettings} from '../../../support/fixtures/kubelet-lab.js'
+import {kubeletTarget} from '../../../support/fixtures/kubelet-lab.js'
 import type {TempNodeRoot} from '../../../support/node-roots.js'
+import {COMBINATIONS, describeSettings, expectations, type Expected} from '../../../support/fixtures/kubelet-table.js'
 import {ADMIN_CONF, configYaml, kubeletPorts, simNodeRoot, startKubelet, startSimCluster, type SimCluster} from './sim-node.js'
-
-type Outcome = [Status, SideVerdict, SideVerdict]
-
-/** The fixture table's expectations (see configuration-table.test.ts for the reasoning per check). */
-function expectations(settings: KubeletFileSettings): Record<string, Outcome> {
-  const {anonymousAuth: anonymous, clientCa} = settings
-  const alwaysAllow = settings.authorizationMode === 'AlwaysAllow'
-  const strangersServed = anonymous && alwaysAllow
-  return {
-    'kubelet-anonymous-auth': anonymous ? ['fail', 'fail', 'fail'] : ['pass', 'pass', 'pass'],
-    'kubelet-authorization-mode': [alwaysAllow ? 'fail' : 'pass', alwaysAllow ? 'fail' : 'pass', strangersServed ? 'fail' : anonymous ? 'pass' : 'unknown'],
-    'kubelet-client-ca': clientCa ? ['pass', 'pass', strangersServed ? 'unknown' : 'pass'] : ['fail', 'fail', strangersServed ? 'unknown' : 'fail'],
-    'kubelet-read-only-port': settings.readOnlyPort ? ['fail', 'fail', 'fail'] : ['pass', 'pass', 'pass'],
-    'kubelet-exec-unauthenticated': strangersServed ? ['fail', 'fail', 'fail'] : ['pass', 'pass', 'pass'],
-  }
-}
-
-const COMBINATIONS: KubeletFileSettings[] = []
-for (const anonymousAuth of [false, true]) {
-  for (const authorizationMode of ['Webhook', 'AlwaysAllow'] as const) {
-    for (const readOnlyPort of [false, true]) {
-      for (const clientCa of [true, false]) COMBINATIONS.push({anonymousAuth, authorizationMode, readOnlyPort, clientCa})
-    }
-  }
-}
-
-function label(settings: KubeletFileSettings): string {
-  return [
-    `anonymous ${settings.anonymousAuth ? 'on' : 'off'}`,
-    settings.authorizationMode,
-    `read-only port ${settings.readOnlyPort ? 'on' : 'off'}`,
-    `client CA ${settings.clientCa ? 'set' : 'unset'}`,
-  ].join(', ')
-}
 
 let cluster: SimCluster
 const nodes: TempNodeRoot[] = []
@@ -70,7 +35,7 @@ afterAll(async () => {
 })
 
 describe('the auditor\'s kubelet checks on the sim kubelet and on the fixture', () => {
-  it.each(COMBINATIONS.map((settings) => [label(settings), settings] as const))('%s', async (_label, settings) => {
+  it.each(COMBINATIONS.map((settings) => [describeSettings(settings), settings] as const))('%s', async (_label, settings) => {
     const ports = await kubeletPorts()
     const node = await simNodeRoot(cluster, configYaml(cluster, {...settings, ...ports}))
     nodes.push(node)
@@ -95,7 +60,7 @@ describe('the auditor\'s kubelet checks on the sim kubelet and on the fixture', 
     fixtures.push(fixture)
     const onFixture = await runAudit(await kubeletTarget({fixture, node: node.node, kubeconfig}), KUBELET_CHECKS)
 
-    const outcomes = (report: typeof onSim): Record<string, Outcome> =>
+    const outcomes = (report: typeof onSim): Record<string, Expected> =>
       Object.fromEntries(report.results.map((result) => [result.id, [result.status, sideVerdict(result.config), sideVerdict(result.wire)]]))
     expect(outcomes(onSim)).toEqual(outcomes(onFixture))
     expect(outcomes(onSim)).toEqual(expectations(settings))
