@@ -52,8 +52,3 @@ export function excerptOf(body: string): string {
 export function isClosed(result: HttpProbeResult): boolean {
   return !result.ok && result.failure === 'refused'
 }
-
-/** Transport failures that mean the probe itself could not decide (hostile or broken server). */
-export function isProbeError(result: HttpProbeResult): boolean {
-  return !result.ok && (result.failure === 'timeout' || result.failure === 'reset' || result.failure === 'protocol-error' || result.failure === 'unreachable')
-}

@@ -87,12 +87,6 @@ export const KUBELET_SETTINGS: readonly KubeletSettingSpec[] = [
   },
 ]
 
-export function kubeletSettingSpec(key: KubeletSettingKey): KubeletSettingSpec {
-  const spec = KUBELET_SETTINGS.find((candidate) => candidate.key === key)
-  if (!spec) throw new Error(`unknown kubelet setting ${key}`)
-  return spec
-}
-
 /**
  * Fields the v1beta1 defaulting treats as unset when they hold Go's zero value
  * (`if obj.Port == 0`, `if obj.Authorization.Mode == ""`), so writing the zero value means the default.

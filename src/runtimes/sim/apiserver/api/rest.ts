@@ -46,7 +46,7 @@ export async function handleResourceRequest(context: ApiContext, info: RequestIn
   const namespace = type.namespaced ? info.namespace : ''
   switch (info.verb) {
     case 'get':
-      return json(200, await render(context, type, await context.store.mustGet(type, namespace, info.name), request))
+      return json(200, render(type, await context.store.mustGet(type, namespace, info.name), request))
     case 'list':
       return json(200, await list(context, type, namespace, request))
     case 'watch':
@@ -81,7 +81,7 @@ function matcher(request: ApiRequest, name: string): (object: KubeObject) => boo
   return (object) => (name === '' || object.metadata.name === name) && labels(object) && fields(object)
 }
 
-async function render(context: ApiContext, type: ResourceType, object: KubeObject, request: ApiRequest): Promise<unknown> {
+function render(type: ResourceType, object: KubeObject, request: ApiRequest): unknown {
   if (wantsTable(request.accept)) {
     return toTable(type, [object], object.metadata.resourceVersion ?? '', request.query.get('includeObject'))
   }

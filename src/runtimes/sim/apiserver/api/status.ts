@@ -133,10 +133,6 @@ export function internalError(message: string): ApiError {
   return failure(500, 'InternalError', `Internal error occurred: ${message}`, {causes: [{reason: '', message}]})
 }
 
-export function serviceUnavailable(message: string): ApiError {
-  return failure(503, 'ServiceUnavailable', message)
-}
-
 export function success(group: string, resource: string, name: string, uid?: string): Status {
   const statusDetails = details(group, resource, name)
   if (uid !== undefined) statusDetails.uid = uid

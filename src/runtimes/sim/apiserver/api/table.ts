@@ -213,7 +213,7 @@ export function wantsTable(accept: string | undefined): boolean {
 }
 
 /** includeObject=None|Metadata|Object; the default, Metadata, embeds PartialObjectMetadata. */
-function rowObject(object: KubeObject, type: ResourceType, include: string): unknown {
+function rowObject(object: KubeObject, include: string): unknown {
   if (include === 'None') return undefined
   if (include === 'Object') return object
   return {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata}
@@ -241,7 +241,7 @@ export function toTable(
     })),
     rows: objects.map((object) => {
       const row: Record<string, unknown> = {cells: columns.map((definition) => definition.cell(object, now))}
-      const embedded = rowObject(object, type, include)
+      const embedded = rowObject(object, include)
       if (embedded !== undefined) row['object'] = embedded
       return row
     }),
