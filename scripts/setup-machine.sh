@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what kubelab and its tests need on a fresh Debian machine: Debian's etcd
 # (real etcd for the sim runtime and the etcd checks), the Docker engine (container tests and the
-# kind runtime), then the locked npm dependencies. Safe to run again.
+# kind runtime), with KUBELAB_SETUP_TESTS=1 the test-only tools, then the locked npm dependencies.
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,13 @@ command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 if [ "${KUBELAB_SKIP_DOCKER:-}" != 1 ]; then
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+fi
+# Test-only tools: headless Chromium renders the HTML report, ansible-playbook runs the example
+# playbook, busybox-static is the shell of the kind-compatible node image built for container tests.
+if [ "${KUBELAB_SETUP_TESTS:-}" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
+  [ -x /bin/busybox ] || missing+=(busybox-static)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian" >&2
