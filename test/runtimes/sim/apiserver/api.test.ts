@@ -402,6 +402,46 @@ describe('sim kube-apiserver API (Node,RBAC, anonymous on)', () => {
     expect((await api('/api/v1/secrets')).status).toBe(403)
   })
 
+  it('checks but never stores a write with ?dryRun=All (kubectl --dry-run=server)', async () => {
+    const secret = {metadata: {name: 'dry'}, stringData: {k: 'v'}}
+    const created = await admin(`/api/v1/namespaces/${NS}/secrets?dryRun=All`, {method: 'POST', body: secret})
+    expect(created.status).toBe(201)
+    expect((created.json as {metadata: {name: string}}).metadata.name).toBe('dry')
+    expect((await admin(`/api/v1/namespaces/${NS}/secrets/dry`)).status).toBe(404)
+
+    const deleted = await admin(`/api/v1/namespaces/${NS}/secrets/db?dryRun=All`, {method: 'DELETE'})
+    expect(deleted.status).toBe(200)
+    expect((await admin(`/api/v1/namespaces/${NS}/secrets/db`)).status).toBe(200)
+
+    const missing = await admin(`/api/v1/namespaces/${NS}/secrets/nothing-here?dryRun=All`, {method: 'DELETE'})
+    expect(missing.status).toBe(404)
+    const unsupported = await admin(`/api/v1/namespaces/${NS}/secrets?dryRun=Some`, {method: 'POST', body: secret})
+    expect(unsupported.status).toBe(400)
+    expect((unsupported.json as {message: string}).message).toBe('dryRun: Unsupported value: "Some": supported values: "All"')
+  })
+
+  it("refuses to change a binding's roleRef, as RBAC validation does", async () => {
+    const binding = {
+      metadata: {name: 'fixed-role'},
+      roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view'},
+      subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'jane'}],
+    }
+    const path = '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings'
+    expect((await admin(path, {method: 'POST', body: binding})).status).toBe(201)
+    try {
+      const changed = {...binding, roleRef: {...binding.roleRef, name: 'cluster-admin'}}
+      const refused = await admin(`${path}/fixed-role`, {method: 'PUT', body: changed})
+      expect(refused.status).toBe(422)
+      expect((refused.json as {message: string}).message).toContain(
+        'roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"cluster-admin"}: cannot change roleRef',
+      )
+      const subjectsChanged = {...binding, subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'joe'}]}
+      expect((await admin(`${path}/fixed-role`, {method: 'PUT', body: subjectsChanged})).status).toBe(200)
+    } finally {
+      await admin(`${path}/fixed-role`, {method: 'DELETE'})
+    }
+  })
+
   it('deletes a namespace with everything in it', async () => {
     const answer = await admin(`/api/v1/namespaces/${NS}`, {method: 'DELETE'})
     expect(answer.status).toBe(200)

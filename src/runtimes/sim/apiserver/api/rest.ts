@@ -27,6 +27,7 @@ import {
 } from './status.js'
 import {toTable, wantsTable} from './table.js'
 import {validateName} from './validation.js'
+import {DryRunStore} from '../storage/dry-run-store.js'
 
 /** Namespaces NamespaceLifecycle refuses to delete. */
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public'])
@@ -43,6 +44,7 @@ export async function handleResourceRequest(context: ApiContext, info: RequestIn
     return json(201, await handleReview(context, type, info.namespace, request))
   }
   if (info.subresource !== '') return handleSubresource(context, type, info, request)
+  if (isDryRun(request) && WRITE_VERBS.has(info.verb)) context = {...context, store: new DryRunStore(context.store)}
   const namespace = type.namespaced ? info.namespace : ''
   switch (info.verb) {
     case 'get':
@@ -73,6 +75,17 @@ export async function handleResourceRequest(context: ApiContext, info: RequestIn
     default:
       throw methodNotAllowed()
   }
+}
+
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection'])
+
+/** `?dryRun=All` (the only value the real apiserver accepts; anything else is refused). */
+function isDryRun(request: ApiRequest): boolean {
+  const values = request.query.getAll('dryRun')
+  if (values.length === 0) return false
+  const unsupported = values.find((value) => value !== 'All')
+  if (unsupported !== undefined) throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(unsupported)}: supported values: "All"`)
+  return true
 }
 
 function matcher(request: ApiRequest, name: string): (object: KubeObject) => boolean {
@@ -216,6 +229,18 @@ function mergeForUpdate(type: ResourceType, current: KubeObject, incoming: KubeO
   return merged
 }
 
+/** A binding's roleRef is immutable (rbac validation: "cannot change roleRef"); delete and re-create instead. */
+function rejectRoleRefChange(type: ResourceType, current: KubeObject, next: KubeObject): void {
+  if (type.group !== 'rbac.authorization.k8s.io' || !type.resource.endsWith('bindings')) return
+  const before = field(current, 'roleRef')
+  const after = field(next, 'roleRef')
+  if (JSON.stringify(before) === JSON.stringify(after)) return
+  const goValue = `rbac.RoleRef{APIGroup:${JSON.stringify(stringField(next, 'roleRef', 'apiGroup') ?? '')}, Kind:${JSON.stringify(stringField(next, 'roleRef', 'kind') ?? '')}, Name:${JSON.stringify(stringField(next, 'roleRef', 'name') ?? '')}}`
+  throw invalid(type.group, type.kind, current.metadata.name ?? '', [
+    {reason: 'FieldValueInvalid', message: `Invalid value: ${goValue}: cannot change roleRef`, field: 'roleRef'},
+  ])
+}
+
 async function update(
   context: ApiContext,
   type: ResourceType,
@@ -233,6 +258,7 @@ async function update(
   }
   const current = await context.store.mustGet(type, namespace, name)
   const merged = mergeForUpdate(type, current, {...incoming, metadata: {...incoming.metadata, name}}, target)
+  rejectRoleRefChange(type, current, merged)
   return context.store.update(type, merged, incoming.metadata.resourceVersion)
 }
 
@@ -252,6 +278,7 @@ async function patch(
     if (requestedVersion !== current.metadata.resourceVersion) throw conflict(type.group, type.resource, name)
     const merged = mergeForUpdate(type, current, patched, target)
     if (target === 'status') merged['status'] = patched['status']
+    rejectRoleRefChange(type, current, merged)
     try {
       return await context.store.update(type, merged, current.metadata.resourceVersion)
     } catch (error) {
