@@ -98,7 +98,7 @@ describe('kubelab up', () => {
     it('explains that --runtime kind needs Docker and kind', async () => {
       const run = await runInProcess(Up, ['etcd-plaintext', '--runtime', 'kind'])
       expect(run.exitCode).toBe(2)
-      expect(run.stderr).toMatch(/^Error: the kind runtime needs Docker and kind: no `kind` executable on PATH/)
+      expect(run.stderr).toMatch(/^Error: the kind runtime needs Docker and kind: no `docker` and no `kind` executable on PATH/)
     })
   })
 })
@@ -186,6 +186,17 @@ describe('kubelab node exec', () => {
     expect((await runInProcess(NodeExec, ['--', 'sh', '-c', 'exit 3'])).exitCode).toBe(3)
     const untranslated = await runInProcess(NodeExec, ['--no-translate', '--', 'test', '-f', '/etc/kubernetes/manifests/etcd.yaml'])
     expect(untranslated.exitCode).toBe(1)
+  })
+
+  it('passes every word after the first -- to the command, dashes included', async () => {
+    const matches = path.join(scratch, 'grep-out.txt')
+    const pattern = await runInProcess(NodeExec, ['--', 'sh', '-c', `grep -c -e --listen-client-urls -- "$1" > ${matches}`, 'sh', '/etc/kubernetes/manifests/etcd.yaml'])
+    expect(pattern.exitCode).toBe(0)
+    expect((await readFile(matches, 'utf8')).trim()).toBe('1')
+    const found = await runInProcess(NodeExec, ['--', 'grep', '-q', '-e', '--data-dir', '--', '/etc/kubernetes/manifests/etcd.yaml'])
+    expect(found.exitCode).toBe(0)
+    const absent = await runInProcess(NodeExec, ['--', 'grep', '-q', '-e', '--no-such-flag', '--', '/etc/kubernetes/manifests/etcd.yaml'])
+    expect(absent.exitCode).toBe(1)
   })
 })
 

@@ -29,9 +29,14 @@ Exit status: CMD's.`
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(NodeExec)
+    // Everything after the first `--` is the command, word for word: oclif would still take a later `--` or a
+    // word like `-e` for itself (`grep -e x`, `grep -- --etcd`).
+    const raw = [...this.argv]
+    const separator = raw.indexOf('--')
+    const {argv, flags} = await this.parse(NodeExec, separator === -1 ? raw : raw.slice(0, separator))
+    const command = separator === -1 ? argv.map(String) : [...argv.map(String), ...raw.slice(separator + 1)]
     const lab = await resolveLab(flags.lab, kubelabHome())
-    const code = await nodeExec(lab, argv.map(String), {translate: flags.translate})
+    const code = await nodeExec(lab, command, {translate: flags.translate})
     if (code !== 0) this.exit(code)
   }
 
