@@ -23,6 +23,7 @@ describe('shipped scenarios', () => {
     expect([...scenarios.keys()].sort()).toEqual([
       'all-open',
       'anonymous-api',
+      'attack-surface',
       'etcd-no-client-auth',
       'etcd-plaintext',
       'insecure-port',
@@ -43,7 +44,7 @@ describe('shipped scenarios', () => {
   it('pins the insecure-port scenarios to Kubernetes 1.19.16 and the others to 1.34', () => {
     expect(get('all-open').kubernetesVersion).toBe('1.19.16')
     expect(get('insecure-port').kubernetesVersion).toBe('1.19.16')
-    for (const id of ['anonymous-api', 'kubelet-anonymous', 'kubelet-read-only', 'etcd-plaintext', 'etcd-no-client-auth', 'least-privilege']) {
+    for (const id of ['anonymous-api', 'attack-surface', 'kubelet-anonymous', 'kubelet-read-only', 'etcd-plaintext', 'etcd-no-client-auth', 'least-privilege']) {
       expect(get(id).kubernetesVersion).toMatch(/^1\.34\.\d+$/)
     }
   })
@@ -95,6 +96,13 @@ describe('shipped scenarios', () => {
     expect(apiserver.setFlags['anonymous-auth']).toBe('true')
     const binding = rbac.find((object) => object.kind === 'ClusterRoleBinding')
     expect(binding && 'subjects' in binding ? binding.subjects.map((subject) => subject.name) : []).toEqual(['system:anonymous', 'system:unauthenticated'])
+  })
+
+  it('opens only unused exposure in attack-surface: the read-only port and the profiler', () => {
+    const {misconfigurations, steps} = get('attack-surface')
+    expect(misconfigurations.apiserver.setFlags).toEqual({profiling: 'true'})
+    expect(misconfigurations.kubelet.config).toEqual({readOnlyPort: 10255})
+    expect(steps.map((step) => step.checks)).toEqual([['kubelet-read-only-port'], ['api-profiling']])
   })
 
   it('binds the ingress controller to cluster-admin in least-privilege', () => {
