@@ -1,0 +1,131 @@
+import {createHash} from 'node:crypto'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {httpProbe} from '../../probes/http.js'
+import type {HttpProbeResult, TlsClientOptions} from '../../probes/types.js'
+import {apiClientFromKubeconfig} from '../../runtimes/shared/api-client.js'
+import {isAlive} from '../../runtimes/sim/kubelet/proc.js'
+import {readNodeStatus} from '../../runtimes/sim/kubelet/status-writer.js'
+import {ETCD_CLIENT_FILES, readSimEndpoints} from '../../runtimes/sim/lab-endpoints.js'
+import {NODE_FILE_PATHS} from '../../runtimes/sim/node-files/types.js'
+import {simNodeLayout} from '../../runtimes/sim/node/layout.js'
+import {STATIC_POD_COMPONENTS, type LabComponent, type StaticPodComponent} from '../../runtimes/types.js'
+import {LabError} from '../errors.js'
+import {labNode} from '../node-files.js'
+import type {Lab} from '../registry.js'
+
+/** A component did not come back with its new configuration in time. */
+export class NotLiveError extends LabError {
+  constructor(
+    readonly component: LabComponent,
+    reason: string,
+  ) {
+    super(`${component} is not serving its new configuration: ${reason}. See \`kubelab status\` and \`kubelab logs ${component}\`.`)
+    this.name = 'NotLiveError'
+  }
+}
+
+export const MANIFEST_OF: Readonly<Record<StaticPodComponent, string>> = {
+  etcd: NODE_FILE_PATHS.etcdManifest,
+  'kube-apiserver': NODE_FILE_PATHS.apiserverManifest,
+  'kube-controller-manager': NODE_FILE_PATHS.controllerManagerManifest,
+  'kube-scheduler': NODE_FILE_PATHS.schedulerManifest,
+}
+
+export interface SettleOptions {
+  /** Per component. Default 45 s. */
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+const POLL_MS = 100
+const DEFAULT_TIMEOUT_MS = 45_000
+
+/**
+ * Waits until each component runs what its files say now and answers, so that checks judge the
+ * live state: a static pod until the kubelet runs the manifest as it is on disk (the kubelet
+ * restarts a pod whose manifest changed) and its health endpoint says ok (etcd /health, the API
+ * server /readyz, as `up` waits for them); the kubelet until its API port answers.
+ */
+export async function waitUntilLive(lab: Lab, components: readonly LabComponent[], options: SettleOptions = {}): Promise<void> {
+  for (const component of components) {
+    if (component === 'kubelet') await waitForKubelet(lab, options)
+    else await waitForStaticPod(lab, component, options)
+  }
+}
+
+/** Every static pod whose manifest the kubelet has not yet picked up, or that does not answer: what `waitUntilLive` should wait for. */
+export async function staticPodsNotLive(lab: Lab): Promise<StaticPodComponent[]> {
+  const layout = simNodeLayout(lab.dir)
+  const status = readNodeStatus(layout.statusFile)
+  const node = labNode(lab)
+  const pending: StaticPodComponent[] = []
+  for (const component of STATIC_POD_COMPONENTS) {
+    const text = await node.readFile(MANIFEST_OF[component])
+    const entry = status?.components.find((item) => item.name === component)
+    if (text !== undefined && entry?.manifestHash !== sha256(text)) pending.push(component)
+  }
+  return pending
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+async function waitForStaticPod(lab: Lab, component: StaticPodComponent, options: SettleOptions): Promise<void> {
+  const layout = simNodeLayout(lab.dir)
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  const text = await labNode(lab).readFile(MANIFEST_OF[component])
+  if (text === undefined) return
+  const wanted = sha256(text)
+  let last = 'the kubelet has not picked up the manifest yet'
+  for (;;) {
+    options.signal?.throwIfAborted()
+    const entry = readNodeStatus(layout.statusFile)?.components.find((item) => item.name === component)
+    if (entry?.state === 'failed-manifest') throw new NotLiveError(component, `the kubelet refused its manifest: ${entry.message ?? ''}`)
+    if (entry?.manifestHash === wanted && entry.state === 'running' && entry.pid !== undefined && isAlive(entry.pid)) {
+      const health = await healthOf(lab, component)
+      if (health === undefined || (health.ok && health.status === 200)) return
+      last = health.ok ? `HTTP ${health.status}` : health.message
+    } else if (entry) {
+      last = `${entry.state}${entry.message ? `: ${entry.message}` : ''}`
+    }
+    if (Date.now() > deadline) throw new NotLiveError(component, `no healthy answer within ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s (last: ${last})`)
+    await sleep(POLL_MS, undefined, options.signal ? {signal: options.signal} : {})
+  }
+}
+
+/** etcd's /health and the API server's /readyz as `up` asks them; undefined for components without one. */
+async function healthOf(lab: Lab, component: StaticPodComponent): Promise<HttpProbeResult | undefined> {
+  const layout = simNodeLayout(lab.dir)
+  const endpoints = await readSimEndpoints(layout, lab.record.ports)
+  if (component === 'etcd') {
+    const tls = endpoints.etcd.startsWith('https:') ? await etcdClientTls(lab) : undefined
+    return httpProbe({url: `${endpoints.etcd}/health`, timeoutMs: 1000, ...(tls ? {tls} : {})})
+  }
+  if (component === 'kube-apiserver') {
+    const admin = await apiClientFromKubeconfig(lab.record.kubeconfig)
+    return httpProbe({url: `${endpoints.apiserver}/readyz`, tls: admin.tls, headers: admin.headers, timeoutMs: 1000})
+  }
+  return undefined
+}
+
+async function etcdClientTls(lab: Lab): Promise<TlsClientOptions> {
+  const node = labNode(lab)
+  const [ca, cert, key] = await Promise.all([node.readFile(ETCD_CLIENT_FILES.ca), node.readFile(ETCD_CLIENT_FILES.cert), node.readFile(ETCD_CLIENT_FILES.key)])
+  return {...(ca ? {ca} : {}), ...(cert ? {cert} : {}), ...(key ? {key} : {}), verify: true}
+}
+
+async function waitForKubelet(lab: Lab, options: SettleOptions): Promise<void> {
+  const layout = simNodeLayout(lab.dir)
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  let last = 'no answer yet'
+  for (;;) {
+    options.signal?.throwIfAborted()
+    const endpoints = await readSimEndpoints(layout, lab.record.ports)
+    const answer = await httpProbe({url: `${endpoints.kubelet}/healthz`, timeoutMs: 1000, tls: {verify: false}})
+    if (answer.ok) return
+    last = answer.message
+    if (Date.now() > deadline) throw new NotLiveError('kubelet', `its API did not answer within ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s (last: ${last})`)
+    await sleep(POLL_MS, undefined, options.signal ? {signal: options.signal} : {})
+  }
+}
