@@ -1,10 +1,10 @@
-import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
+import {sourceHash} from '../../scripts/source-hash.js'
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -18,14 +18,18 @@ export interface CompiledKubelab {
 }
 
 /**
- * Compiles src/ with `tsc -p tsconfig.build.json --outDir <tmp>` (never into the project's dist/,
- * which others use), once per version of the sources: the folder is named after a hash of every
+ * The project's dist/ when `npm run build` made it from the current sources (dist/.source-hash), as in
+ * `npm test`. Otherwise compiles src/ with `tsc -p tsconfig.build.json --outDir <tmp>` (never into the
+ * project's dist/, which others may be running), once per version of the sources: the folder is named after a hash of every
  * src/ file, so test files and jest workers share one build, and a changed source gets a new one.
  * tsc's exit status is not trusted alone: files others are still writing may not type-check, and
  * tsc emits anyway; the entry points this project's tests need must exist.
  */
 export async function compiledKubelab(requiredEntries: readonly string[] = ['runtimes/sim/kubelet/main.js', 'runtimes/sim/apiserver/main.js']): Promise<CompiledKubelab> {
-  const hash = await sourceHash(path.join(PROJECT_ROOT, 'src'))
+  const hash = await sourceHash(PROJECT_ROOT)
+  const projectDist = path.join(PROJECT_ROOT, 'dist')
+  const builtFrom = await readFile(path.join(projectDist, '.source-hash'), 'utf8').catch(() => '')
+  if (builtFrom.trim() === hash) return {root: PROJECT_ROOT, dist: projectDist, simDir: path.join(projectDist, 'runtimes', 'sim')}
   const root = path.join(os.tmpdir(), `kubelab-compiled-${hash}`)
   const dist = path.join(root, 'dist')
   const compiled = {root, dist, simDir: path.join(dist, 'runtimes', 'sim')}
@@ -46,6 +50,7 @@ export async function compiledKubelab(requiredEntries: readonly string[] = ['run
   await writeFile(path.join(staging, 'package.json'), `${JSON.stringify({name: 'kubelab', version: '0.0.0-test', type: 'module'})}\n`)
   await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(staging, 'node_modules'))
   await symlink(path.join(PROJECT_ROOT, 'scenarios'), path.join(staging, 'scenarios'))
+  await symlink(path.join(PROJECT_ROOT, 'lessons'), path.join(staging, 'lessons'))
   await writeFile(path.join(staging, '.complete'), '')
   try {
     await rename(staging, root)
@@ -67,19 +72,4 @@ async function removeStaleBuilds(current: string): Promise<void> {
     const modified = await stat(candidate).then((info) => info.mtimeMs, () => Date.now())
     if (modified < hourAgo) await rm(candidate, {recursive: true, force: true})
   }
-}
-
-async function sourceHash(folder: string): Promise<string> {
-  const hash = createHash('sha256')
-  const walk = async (current: string): Promise<void> => {
-    const entries = (await readdir(current, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))
-    for (const entry of entries) {
-      const full = path.join(current, entry.name)
-      if (entry.isDirectory()) await walk(full)
-      else if (entry.name.endsWith('.ts')) hash.update(path.relative(folder, full)).update('\0').update(await readFile(full)).update('\0')
-    }
-  }
-  await walk(folder)
-  hash.update(await readFile(path.join(PROJECT_ROOT, 'tsconfig.build.json')))
-  return hash.digest('hex').slice(0, 16)
 }
