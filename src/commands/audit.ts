@@ -6,6 +6,7 @@ import {runAudit, selectChecks, UnknownCheckError} from '../checks/evaluate.js'
 import {COMPONENTS} from '../checks/model.js'
 import {colourEnabled} from '../report/colour.js'
 import {formatJson} from '../report/json.js'
+import {formatHtmlReport} from '../report/html/audit.js'
 import {formatJunit} from '../report/junit.js'
 import {auditExitCode, ExitCode, FAIL_ON_CHOICES} from '../report/outcome.js'
 import {formatSarif} from '../report/sarif.js'
@@ -30,6 +31,7 @@ export default class Audit extends Command {
     '<%= config.bin %> audit --node-root ./lab/node --component kubelet --component etcd',
     '<%= config.bin %> audit --check kubelet-anonymous-auth --json',
     '<%= config.bin %> audit --node-root / --junit reports/audit.xml --sarif reports/audit.sarif --fail-on warn',
+    '<%= config.bin %> audit --lab all-open --html audit.html',
   ]
 
   static override flags = {
@@ -55,6 +57,7 @@ export default class Audit extends Command {
     json: Flags.boolean({description: 'Print the report as JSON instead of text.', helpGroup: 'OUTPUT'}),
     junit: Flags.string({description: 'Also write JUnit XML to FILE.', helpValue: 'FILE', helpGroup: 'OUTPUT'}),
     sarif: Flags.string({description: 'Also write SARIF 2.1.0 to FILE.', helpValue: 'FILE', helpGroup: 'OUTPUT'}),
+    html: Flags.string({description: 'Also write a self-contained HTML report to FILE (one file, no network).', helpValue: 'FILE', helpGroup: 'OUTPUT'}),
     'fail-on': Flags.option({options: FAIL_ON_CHOICES, default: 'fail' as const, description: 'Lowest status that makes the exit status 1.'})(),
   }
 
@@ -76,6 +79,7 @@ export default class Audit extends Command {
         }),
       },
       nodeRoot: flags['node-root'] ?? lab?.nodeRoot,
+      node: lab?.node,
       kubeconfig: flags.kubeconfig ?? lab?.kubeconfig,
       context: flags.context,
       kubernetesVersion: flags['k8s-version'] ?? lab?.kubernetesVersion,
@@ -88,6 +92,10 @@ export default class Audit extends Command {
     this.log(printed.replace(/\n$/, ''))
     if (flags.junit) await writeReportFile('--junit', flags.junit, formatJunit(report, {failOn}))
     if (flags.sarif) await writeReportFile('--sarif', flags.sarif, formatSarif(report, {toolVersion: this.config.version}))
+    if (flags.html) {
+      const title = lab ? `kubelab audit: lab ${lab.labName}` : `kubelab audit: ${target.endpoints.host}`
+      await writeReportFile('--html', flags.html, formatHtmlReport(report, {title, kubelabVersion: this.config.version}))
+    }
 
     const code = auditExitCode(report, failOn)
     if (code !== ExitCode.ok) this.exit(code)
