@@ -9,6 +9,9 @@ import {formatProgress, progressView, type StepLessonFacts} from '../lab/progres
 import {resolveLab} from '../lab/registry.js'
 import {lessonFacts} from '../lab/walkthrough/lesson-steps.js'
 import {colourEnabled} from '../report/colour.js'
+import {formatProgressHtml} from '../report/html/progress.js'
+import {formatProgressJunit} from '../report/progress-junit.js'
+import {ReportFileError, writeReportFile} from '../report/write-file.js'
 
 export default class Progress extends Command {
   static override summary = "Show a lab's progress: each step's status, hints, verify runs, time taken, and the score."
@@ -17,11 +20,17 @@ export default class Progress extends Command {
 \`solve\`): per step whether it passed, was solved with the reference solution or is still to do, the
 hints taken and their cost, the verify runs, the quizzes, and the time from first sight to pass.`
 
-  static override examples = ['<%= config.bin %> progress', '<%= config.bin %> progress --lab second-lab --json']
+  static override examples = [
+    '<%= config.bin %> progress',
+    '<%= config.bin %> progress --lab second-lab --json',
+    '<%= config.bin %> progress --html progress.html --junit progress.xml',
+  ]
 
   static override flags = {
     lab: Flags.string({description: 'Lab name (default: $KUBELAB_LAB, else the only lab).', helpValue: 'NAME'}),
     json: Flags.boolean({description: 'Print the progress as JSON.'}),
+    junit: Flags.string({description: 'Also write JUnit XML: one test case per step (not done = failure).', helpValue: 'FILE', helpGroup: 'OUTPUT'}),
+    html: Flags.string({description: 'Also write a self-contained HTML page of the progress.', helpValue: 'FILE', helpGroup: 'OUTPUT'}),
   }
 
   async run(): Promise<void> {
@@ -29,11 +38,17 @@ hints taken and their cost, the verify runs, the quizzes, and the time from firs
     const lab = await resolveLab(flags.lab, kubelabHome())
     const scenario = await loadLabScenario(lab)
     const view = progressView(scenario, await readProgress(lab), await factsOf(scenario.lesson))
+    if (flags.junit) await writeReportFile('--junit', flags.junit, formatProgressJunit(view))
+    if (flags.html) await writeReportFile('--html', flags.html, formatProgressHtml(view, {kubelabVersion: this.config.version}))
     if (flags.json) this.log(JSON.stringify(view, null, 2))
     else this.log(formatProgress(view, {colour: colourEnabled({env: process.env, isTTY: process.stdout.isTTY})}).trimEnd())
   }
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    if (error instanceof ReportFileError) {
+      this.logToStderr(`Error: ${error.message}`)
+      this.exit(2)
+    }
     exitOnLearnerError(error, this)
     return super.catch(error)
   }

@@ -1,4 +1,4 @@
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
@@ -171,6 +171,25 @@ describe('kubelab progress', () => {
     const view = JSON.parse(json.stdout) as {steps: {id: string; status: string; attempts: number; points: number}[]; score: {points: number}}
     expect(view.steps.find((step) => step.id === STEP)).toMatchObject({status: 'passed', attempts: 5, points: 100})
     expect(view.score.points).toBe(100)
+  })
+
+  it('writes the progress as JUnit (one case per step, steps to do failing) and as an HTML page', async () => {
+    const junitFile = path.join(home, 'progress.xml')
+    const htmlFile = path.join(home, 'progress.html')
+    const run = await runInProcess(Progress, ['--junit', junitFile, '--html', htmlFile])
+    expect(run.exitCode).toBe(0)
+    const junit = await readFile(junitFile, 'utf8')
+    expect(junit.match(/<testcase /g)).toHaveLength(5)
+    expect(junit.match(/<failure /g)).toHaveLength(4)
+    expect(junit).toContain('lock-the-kubelet')
+    const html = await readFile(htmlFile, 'utf8')
+    expect(html).toMatch(/^<!DOCTYPE html>/i)
+    expect(html).toContain('lock-the-kubelet')
+    expect(html).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)[^"\s]*\.(css|js)/)
+
+    const unwritable = await runInProcess(Progress, ['--html', path.join(junitFile, 'p.html')])
+    expect(unwritable.exitCode).toBe(2)
+    expect(unwritable.stderr).toContain('--html')
   })
 })
 
