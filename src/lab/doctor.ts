@@ -2,8 +2,11 @@ import {access, stat} from 'node:fs/promises'
 import {createServer} from 'node:net'
 import path from 'node:path'
 import {execa} from 'execa'
+import {KindPreflightError} from '../runtimes/kind/errors.js'
+import {checkImageRunsHere, probeKindHost} from '../runtimes/kind/host.js'
+import {KIND_NODE_IMAGES} from '../runtimes/kind/images.js'
 import {DEFAULT_PORTS} from '../target/types.js'
-import {findExecutable} from './find-executable.js'
+import {findExecutable} from '../runtimes/shared/find-executable.js'
 
 export type Runtime = 'sim' | 'kind'
 export type RuntimeChoice = Runtime | 'auto'
@@ -97,7 +100,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     checkCgroup(options.cgroupRoot ?? '/sys/fs/cgroup'),
     ...(options.ports ?? LAB_PORTS).map((port) => checkPortFree(host, port)),
   ])
-  const findings = [checkNode(options.nodeVersion ?? process.versions.node), etcd, ...docker, kind, kubectl, cgroup, ...ports]
+  const kindReady = kind.status === 'ok' && docker.every((finding) => finding.status === 'ok')
+  const images = kindReady ? await checkKindImages(context) : []
+  const findings = [checkNode(options.nodeVersion ?? process.versions.node), etcd, ...docker, kind, ...images, kubectl, cgroup, ...ports]
   const runtimes = (['sim', 'kind'] as const).map((runtime): RuntimeReadiness => {
     const missing = findings.filter((finding) => finding.status === 'missing' && finding.neededBy.includes(runtime)).map((finding) => finding.title)
     return {runtime, ready: missing.length === 0, missing}
@@ -226,6 +231,29 @@ async function checkKind(context: ProbeContext): Promise<DoctorFinding> {
   const version = /\bv(\d+\.\d+\.\d+\S*)/.exec(outcome.stdout)?.[1]
   if (!outcome.ok) return {...base, status: 'missing', detail: `${file} does not run: ${outcome.problem}`, fix}
   return {...base, status: 'ok', detail: `${version ?? 'version unknown'} at ${file}`}
+}
+
+/**
+ * For each node image kubelab pins: can this kind on this Docker host run it (the rules `up` applies
+ * in preflight), and is it in Docker already. A warning only: each concerns some scenarios.
+ */
+async function checkKindImages(context: ProbeContext): Promise<DoctorFinding[]> {
+  const host = await probeKindHost({env: context.env, ...(context.extraDirs[0] ? {binDir: context.extraDirs[0]} : {}), timeoutMs: context.timeoutMs}).catch(() => undefined)
+  if (!host) return []
+  return Promise.all(
+    KIND_NODE_IMAGES.map(async (image): Promise<DoctorFinding> => {
+      const base: FindingBase = {id: `kind-image-${image.kubernetesVersion}`, title: `kind node image ${image.kubernetesVersion}`, neededBy: []}
+      try {
+        const notes = checkImageRunsHere(image, host, image.kubernetesVersion.startsWith('1.19.'))
+        const local = await runTool(host.docker, ['image', 'inspect', '--format', '{{.Id}}', image.reference], context)
+        const where = local.ok ? 'in Docker already' : 'not in Docker yet: the first `up` that needs it pulls it from the registry'
+        return notes.length > 0 ? {...base, status: 'warn', detail: `${image.reference}: ${where}`, fix: notes.join(' ')} : {...base, status: 'ok', detail: `${image.reference}: runs here, ${where}`}
+      } catch (error) {
+        if (!(error instanceof KindPreflightError)) throw error
+        return {...base, status: 'warn', detail: error.problem, fix: error.fix}
+      }
+    }),
+  )
 }
 
 /** kubectl is what learners type in the kind lessons; no runtime needs it to start. */

@@ -20,6 +20,20 @@ export const labPortsSchema = z.object({
   schedulerSecure: port,
 })
 
+/** What a kind lab is made of, for `down`, the node commands and the lesson. */
+export const kindLabSchema = z.object({
+  /** `kubelab-<lab name>` */
+  cluster: z.string(),
+  /** `kubelab-<lab name>-control-plane` */
+  nodeContainer: z.string(),
+  /** `kindest/node:v…@sha256:…` */
+  nodeImage: z.string(),
+  /** Only when the scenario opens the insecure port: kube-apiserver's own (1.19) or the kubectl proxy stand-in. */
+  insecurePort: z.enum(['real', 'proxy-stand-in']).optional(),
+  /** `up --expose`: the host ports listen on every interface, not 127.0.0.1. */
+  exposed: z.boolean(),
+})
+
 /** labs/<name>/lab.json: what `kubelab up` made, read by every other lab command. */
 export const labRecordSchema = z.object({
   name: z.string(),
@@ -40,9 +54,12 @@ export const labRecordSchema = z.object({
   /** The `kubelab up` process that is creating the lab. */
   upPid: z.number().int().optional(),
   timings: z.object({readyMs: z.number(), seededMs: z.number()}).optional(),
+  /** kind labs only. */
+  kind: kindLabSchema.optional(),
 })
 
 export type LabRecord = z.infer<typeof labRecordSchema>
+export type KindLabRecord = z.infer<typeof kindLabSchema>
 
 export function labRecordFile(labDir: string): string {
   return path.join(labDir, LAB_RECORD_FILE)

@@ -20,7 +20,9 @@ export function formatUpSummary(outcome: UpOutcome): string {
   lines.push(
     '',
     `Kubeconfig  ${lab.record.kubeconfig}`,
-    `Node root   ${simNodeLayout(lab.dir).nodeRoot}  (the node's /: etc/kubernetes/manifests, var/lib/kubelet, …)`,
+    lab.record.kind
+      ? `Node        docker container ${lab.record.kind.nodeContainer} (kind cluster ${lab.record.kind.cluster}, ${lab.record.kind.nodeImage})`
+      : `Node root   ${simNodeLayout(lab.dir).nodeRoot}  (the node's /: etc/kubernetes/manifests, var/lib/kubelet, …)`,
     ...outcome.notes.map((note) => `            ${note}`),
     '',
     'Next:',

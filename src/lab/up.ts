@@ -7,9 +7,11 @@ import {checkLabName, kubelabHome, labDirFor, labsDir, type Environment} from '.
 import {choosePorts, portList, portsScenarioUses, type PortPolicy, type ReplacedPort} from './ports.js'
 import {writeLabRecord, type LabRecord} from './record.js'
 import {listLabs, type Lab} from './registry.js'
-import {resolveRuntime, type RuntimeChoice} from './runtime-choice.js'
+import {kindLabRecord} from './kind-up.js'
+import {chooseRuntime, type RuntimeChoice} from './runtime-choice.js'
 import {runtimeFor, type RuntimeOptions} from './runtimes.js'
 import {DEFAULT_SCENARIO, loadScenarioArgument} from './scenarios.js'
+import {saveBaseline} from './solution/baseline.js'
 
 export interface UpOptions {
   /** A scenario id, or the path of a scenario file. Default: all-open. */
@@ -65,7 +67,9 @@ export async function upLab(options: UpOptions = {}): Promise<UpOutcome> {
   const labDir = labDirFor(home, name)
   if (await exists(labDir)) throw new LabExistsError(name)
   const binDir = options.binDir === undefined ? undefined : await checkBinDir(options.binDir)
-  const runtimeName: RuntimeName = await resolveRuntime(options.runtime ?? 'auto', {...(binDir ? {binDir} : {}), env})
+  const decision = await chooseRuntime(options.runtime ?? 'auto', {...(binDir ? {binDir} : {}), env})
+  const runtimeName: RuntimeName = decision.runtime
+  if (options.runtime !== runtimeName) progress(decision.reason)
   if (!scenario.runtimes.includes(runtimeName)) throw new ScenarioRuntimeError(scenario.id, runtimeName, scenario.runtimes)
   const runtime = runtimeFor(runtimeName, options.runtimeOptions)
   const preflight = await runtime.preflight({scenario, ...(binDir ? {binDir} : {})})
@@ -74,6 +78,7 @@ export async function upLab(options: UpOptions = {}): Promise<UpOutcome> {
   const taken = new Map<number, string>()
   for (const other of await listLabs(home)) for (const port of other.record ? portList(other.record.ports) : []) taken.set(port, other.name)
   const {ports, replaced} = await choosePorts(portsScenarioUses(scenario), {taken, ...(options.portPolicy ? {policy: options.portPolicy} : {})})
+  const kind = runtimeName === 'kind' ? kindLabRecord(name, scenario, ports, options.runtimeOptions?.kind, progress) : undefined
 
   await mkdir(labsDir(home), {recursive: true})
   try {
@@ -94,6 +99,7 @@ export async function upLab(options: UpOptions = {}): Promise<UpOutcome> {
     state: 'creating',
     kubeconfig: runtime.kubeconfigPath(labDir),
     upPid: process.pid,
+    ...(kind ? {kind} : {}),
   }
   try {
     await writeLabRecord(labDir, record)
@@ -112,6 +118,7 @@ export async function upLab(options: UpOptions = {}): Promise<UpOutcome> {
     const timings = {readyMs: result.timings.readyMs + offset, seededMs: result.timings.seededMs + offset}
     record = {...rest, state: 'ready', readyAt: new Date().toISOString(), kubeconfig: result.kubeconfig, timings}
     await writeLabRecord(labDir, record)
+    await saveBaseline({name, dir: labDir, record})
     return {
       lab: {name, dir: labDir, record},
       scenario,

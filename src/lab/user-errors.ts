@@ -1,4 +1,5 @@
 import {ScenarioError, UnknownScenarioError} from '../scenario/errors.js'
+import {KindError} from '../runtimes/kind/errors.js'
 import {EtcdNotFoundError, EtcdVersionError} from '../runtimes/sim/etcd-install.js'
 import {LabProcessesLeftError} from '../runtimes/sim/lab.js'
 import {SimNotBuiltError} from '../runtimes/sim/lab-kubelet.js'
@@ -18,7 +19,8 @@ export function userFacingError(error: unknown): {message: string; exitCode: num
     error instanceof EtcdVersionError ||
     error instanceof SimNotBuiltError ||
     error instanceof RestartError ||
-    error instanceof LabProcessesLeftError
+    error instanceof LabProcessesLeftError ||
+    error instanceof KindError
   ) {
     return {message: error.message, exitCode: 1}
   }

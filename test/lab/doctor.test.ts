@@ -5,7 +5,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {BinDirNotFoundError, checkCgroup, checkNode, checkPortFree, compareVersions, runDoctor, type DoctorReport} from '../../src/lab/doctor.js'
 import {formatDoctor} from '../../src/lab/doctor-text.js'
-import {findExecutable} from '../../src/lab/find-executable.js'
+import {findExecutable} from '../../src/runtimes/shared/find-executable.js'
 
 /*
  * Fake executables stand in for tools that are absent or cannot be put in every state here (kind is not installable

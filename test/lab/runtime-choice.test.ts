@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {RuntimeUnavailableError} from '../../src/lab/errors.js'
-import {resolveRuntime} from '../../src/lab/runtime-choice.js'
+import {chooseRuntime, resolveRuntime} from '../../src/lab/runtime-choice.js'
 
 /*
  * PATH is a temp folder in each case. Where Docker "works", `docker` is a script that exits 0 the way
@@ -37,11 +37,22 @@ describe('resolveRuntime', () => {
 
   it('explains what --runtime kind needs when it is missing', async () => {
     await expect(resolveRuntime('kind', {env: {PATH: empty}})).rejects.toThrow(RuntimeUnavailableError)
-    await expect(resolveRuntime('kind', {env: {PATH: empty}})).rejects.toThrow(/needs Docker and kind: no `kind` executable on PATH/)
+    await expect(resolveRuntime('kind', {env: {PATH: empty}})).rejects.toThrow(/needs Docker and kind: no `docker` and no `kind` executable on PATH/)
   })
 
-  it('says the kind runtime comes later when kind would be chosen', async () => {
-    await expect(resolveRuntime('kind', {env: {PATH: tools}})).rejects.toThrow(/the kind runtime is not part of this kubelab yet.*Use --runtime sim/)
-    await expect(resolveRuntime('auto', {env: {PATH: tools}})).rejects.toThrow(/--runtime auto picked it because Docker and kind are installed/)
+  it('--runtime kind without kind names the install command and link', async () => {
+    await expect(resolveRuntime('kind', {env: {PATH: empty}})).rejects.toThrow(/Fix: .*apt-get install docker\.io[\s\S]*go install sigs\.k8s\.io\/kind@v0\.30\.0.*https:\/\/kind\.sigs\.k8s\.io/)
+  })
+
+  it('takes kind when Docker answers and kind is installed, and says why', async () => {
+    expect(await resolveRuntime('kind', {env: {PATH: tools}})).toBe('kind')
+    expect(await chooseRuntime('auto', {env: {PATH: tools}})).toEqual({runtime: 'kind', reason: `--runtime auto: kind (kind at ${path.join(tools, 'kind')}, Docker answers)`})
+  })
+
+  it('--runtime auto falls back to sim and says so', async () => {
+    expect(await chooseRuntime('auto', {env: {PATH: empty}})).toEqual({
+      runtime: 'sim',
+      reason: '--runtime auto: sim, because kind cannot run here (no `docker` and no `kind` executable on PATH); `kubelab doctor --runtime kind` shows what to install',
+    })
   })
 })

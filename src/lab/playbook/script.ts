@@ -1,7 +1,7 @@
 import {constants} from 'node:fs'
 import {access, open, stat} from 'node:fs/promises'
 import path from 'node:path'
-import {findExecutable} from '../find-executable.js'
+import {findExecutable} from '../../runtimes/shared/find-executable.js'
 import type {Environment} from '../home.js'
 import {AnsibleMissingError, PlaybookScriptError} from './errors.js'
 

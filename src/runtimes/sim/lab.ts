@@ -3,7 +3,7 @@ import type {NodeFiles} from '../../pki/node-files.js'
 import {DEFAULT_LAB_PORTS, type LabRuntime, type RuntimePreflightRequest, type RuntimeUpRequest, type RuntimeUpResult} from '../types.js'
 import {findInstalledEtcd, type InstalledEtcd} from './etcd-install.js'
 import {stopLab} from './kubelet/stop.js'
-import {apiClientFromKubeconfig} from './lab-api.js'
+import {apiClientFromKubeconfig} from '../shared/api-client.js'
 import {ETCD_CLIENT_FILES, readSimEndpoints} from './lab-endpoints.js'
 import {
   adminKubeconfigPath,

@@ -1,9 +1,9 @@
-import {constants} from 'node:fs'
-import {access, stat} from 'node:fs/promises'
+import {stat} from 'node:fs/promises'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {MissingExecutableError} from './errors.js'
 import {isNodePath} from './node-paths.js'
+import {findExecutable as findExecutableOnPath} from '../../shared/find-executable.js'
 
 /** Where the simulated components' compiled entry points are (dist/runtimes/sim/…). */
 export interface SimEntryPoints {
@@ -72,17 +72,8 @@ function installHint(name: string): string {
 }
 
 /** The first executable regular file called `name` in `folders`, as the shell finds a command. */
-export async function findExecutable(name: string, folders: readonly string[]): Promise<string | undefined> {
-  for (const folder of folders) {
-    const candidate = path.resolve(folder, name)
-    try {
-      await access(candidate, constants.X_OK)
-      if ((await stat(candidate)).isFile()) return candidate
-    } catch {
-      // not here
-    }
-  }
-  return undefined
+export function findExecutable(name: string, folders: readonly string[]): Promise<string | undefined> {
+  return findExecutableOnPath(name, undefined, folders)
 }
 
 async function isFile(file: string): Promise<boolean> {
