@@ -18,7 +18,16 @@ export function endpointUrl(ctx: CheckContext, port: keyof Ports, scheme: 'http'
 export function probeOnce(ctx: CheckContext, request: Omit<HttpProbeRequest, 'timeoutMs'>): Promise<HttpProbeResult> {
   const key = `probe ${request.method ?? 'GET'} ${request.url} ${request.credentialsLabel ?? ''} ${request.body ?? ''}`
   const agent = request.url.startsWith('https:') ? ctx.agents.https : ctx.agents.http
-  return ctx.once(key, () => httpProbe({...request, agent, timeoutMs: ctx.target.timeoutMs}))
+  return ctx.once(key, async () => asSeenThroughDocker(ctx, await httpProbe({...request, agent, timeoutMs: ctx.target.timeoutMs})))
+}
+
+/**
+ * Docker's proxy accepts a connection on a mapped port even when nothing listens behind it in the node, then
+ * closes it unanswered: on such targets (a kind node) that is what a refused connection looks like.
+ */
+function asSeenThroughDocker(ctx: CheckContext, result: HttpProbeResult): HttpProbeResult {
+  if (result.ok || result.failure !== 'reset' || ctx.target.endpoints.dockerPublished !== true) return result
+  return {...result, failure: 'refused', message: `closed unanswered by Docker's port mapping: nothing listens behind it in the node (${result.message})`}
 }
 
 /** The kubeconfig's credentials, read once; undefined when the target has none. */

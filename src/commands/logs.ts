@@ -1,7 +1,7 @@
 import {Args, Command, Flags} from '@oclif/core'
 import {kubelabHome} from '../lab/home.js'
 import {onInterrupt} from '../lab/interrupt.js'
-import {checkComponent, followLog, logFile, logSize, readLog} from '../lab/logs.js'
+import {checkComponent, followComponentLog, followLog, logFile, logSize, readComponentLog, readLog} from '../lab/logs.js'
 import {resolveLab} from '../lab/registry.js'
 import {exitOnUserError} from '../lab/user-errors.js'
 import {LAB_COMPONENTS} from '../runtimes/types.js'
@@ -29,6 +29,19 @@ Components: ${LAB_COMPONENTS.join(', ')}.`
     const {args, flags} = await this.parse(Logs)
     const component = checkComponent(args.component)
     const lab = await resolveLab(flags.lab, kubelabHome())
+    if (lab.record.runtime === 'kind') {
+      // The node keeps them: `journalctl -u kubelet`, `crictl logs` of the static pod's container.
+      const text = await readComponentLog(lab, component, flags.tail)
+      if (text !== '') this.log(text.replace(/\n$/, ''))
+      if (!flags.follow) return
+      const interrupt = onInterrupt()
+      try {
+        await followComponentLog(lab, component, (chunk) => process.stdout.write(chunk), interrupt.signal)
+      } finally {
+        interrupt.dispose()
+      }
+      return
+    }
     const file = logFile(lab, component)
     const from = await logSize(file)
     if (!flags.follow || from > 0) {

@@ -1,16 +1,17 @@
 import {spawn} from 'node:child_process'
-import {chmod, copyFile, mkdtemp, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {parseKubeletConfigFile} from '../node-config/kubelet-config-file.js'
 import {ConfigParseError} from '../node-config/types.js'
 import {ManifestError} from '../runtimes/sim/kubelet/errors.js'
 import {parseStaticPod} from '../runtimes/sim/kubelet/manifest.js'
-import {NODE_FILE_MODES, NODE_FILE_PATHS} from '../runtimes/sim/node-files/types.js'
+import {NODE_FILE_PATHS} from '../runtimes/sim/node-files/types.js'
 import {hostPath, simNodeLayout} from '../runtimes/sim/node/layout.js'
 import type {LabComponent} from '../runtimes/types.js'
-import {EditorFailedError, EditRefusedError} from './errors.js'
+import {EditorFailedError, EditRefusedError, LabError} from './errors.js'
 import type {Environment} from './home.js'
+import {kindNodeContainer, labNode} from './node-files.js'
 import type {Lab} from './registry.js'
 
 /** The file each component reads its configuration from, as a node path. */
@@ -20,6 +21,17 @@ export const EDITABLE_FILES: Readonly<Record<LabComponent, string>> = {
   'kube-controller-manager': NODE_FILE_PATHS.controllerManagerManifest,
   'kube-scheduler': NODE_FILE_PATHS.schedulerManifest,
   kubelet: NODE_FILE_PATHS.kubeletConfig,
+}
+
+/** The component's file is not on the node (deleted by hand, or a lab still being made). */
+export class NothingToEditError extends LabError {
+  constructor(
+    readonly component: LabComponent,
+    readonly file: string,
+  ) {
+    super(`${file} does not exist, so there is no ${component} configuration to edit. See \`kubelab status\`; \`kubelab reset\` restores the scenario's files.`)
+    this.name = 'NothingToEditError'
+  }
 }
 
 export interface EditOptions {
@@ -32,7 +44,7 @@ export interface EditOptions {
 export interface EditOutcome {
   component: LabComponent
   nodePath: string
-  /** The file on this machine. */
+  /** Where the file is: on this machine (sim), or `<node container>:<node path>` (kind). */
   file: string
   /** false: the editor left the text as it was, and nothing was written. */
   changed: boolean
@@ -41,24 +53,23 @@ export interface EditOutcome {
 }
 
 /**
- * `kubelab edit COMPONENT`: the file is copied to a temp file and opened in the user's editor (as
- * `kubectl edit` does). On save the text is checked the way the component's reader checks it —
+ * `kubelab edit COMPONENT`: the file (in the node root, or inside a kind node container) is copied to
+ * a temp file and opened in the user's editor (as `kubectl edit` does). On save the text is checked the way the component's reader checks it —
  * the kubelet's static pod decoding for a manifest, KubeletConfiguration decoding for the kubelet's
  * config — and replaces the file atomically (same mode), so the kubelet never reads half a file.
  * A text that does not parse is refused with file:line unless forced, and kept for the user.
  */
 export async function editComponent(lab: Lab, component: LabComponent, options: EditOptions = {}): Promise<EditOutcome> {
   const env = options.env ?? process.env
-  const layout = simNodeLayout(lab.dir)
+  const node = labNode(lab)
   const nodePath = EDITABLE_FILES[component]
-  const file = hostPath(layout, nodePath)
-  const original = await readFile(file, 'utf8')
-  const mode = (await stat(file)).mode & 0o777
+  const file = lab.record.runtime === 'kind' ? `${kindNodeContainer(lab)}:${nodePath}` : hostPath(simNodeLayout(lab.dir), nodePath)
+  const original = await node.readFile(nodePath)
+  if (original === undefined) throw new NothingToEditError(component, file)
 
   const folder = await mkdtemp(path.join(os.tmpdir(), `kubelab-edit-${lab.name}-`))
   const draft = path.join(folder, path.basename(nodePath))
-  await copyFile(file, draft)
-  await chmod(draft, 0o600)
+  await writeFile(draft, original, {mode: 0o600})
   const editor = env['VISUAL'] || env['EDITOR'] || 'vi'
   try {
     await runEditor(editor, draft, env)
@@ -75,10 +86,8 @@ export async function editComponent(lab: Lab, component: LabComponent, options: 
   const problem = validate(component, edited, nodePath)
   if (problem && !options.force) throw new EditRefusedError(nodePath, problem.line, problem.reason, draft)
 
-  const staging = path.join(layout.runDir, `edit-${path.basename(nodePath)}.${process.pid}.tmp`)
-  await writeFile(staging, edited, {mode: mode || NODE_FILE_MODES[nodePath] || 0o600})
-  await chmod(staging, mode || NODE_FILE_MODES[nodePath] || 0o600)
-  await rename(staging, file)
+  // Atomic, keeping the file's mode (a temp file in the same folder renamed over it; on kind, inside the node).
+  await node.writeFile(nodePath, edited)
   await rm(folder, {recursive: true, force: true})
   return {component, nodePath, file, changed: true, ...(problem ? {forcedProblem: `${nodePath}${problem.line === undefined ? '' : `:${problem.line}`}: ${problem.reason}`} : {})}
 }

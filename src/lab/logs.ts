@@ -5,6 +5,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {LAB_COMPONENTS, type LabComponent} from '../runtimes/types.js'
 import {simNodeLayout} from '../runtimes/sim/node/layout.js'
 import {LabError, UnknownComponentError} from './errors.js'
+import {kindNodeAccess} from './node-files.js'
 import type {Lab} from './registry.js'
 
 export function checkComponent(name: string): LabComponent {
@@ -73,4 +74,20 @@ export async function followLog(file: string, from: number, write: (chunk: strin
 
 export async function logSize(file: string): Promise<number> {
   return stat(file).then((info) => info.size, () => 0)
+}
+
+/**
+ * A component's log, whatever the runtime: logs/<component>.log of a sim lab; on a kind lab what the
+ * node keeps (`journalctl -u kubelet`, `crictl logs` of the static pod's container).
+ */
+export async function readComponentLog(lab: Lab, component: LabComponent, tail?: number): Promise<string> {
+  if (lab.record.runtime === 'kind') return kindNodeAccess(lab).logs(component, tail === undefined ? {} : {tail})
+  return readLog(logFile(lab, component), component, tail)
+}
+
+/** Writes what the component logs from now on until the signal aborts (`logs -f`); see readComponentLog. */
+export async function followComponentLog(lab: Lab, component: LabComponent, write: (chunk: string) => void, signal: AbortSignal): Promise<void> {
+  if (lab.record.runtime === 'kind') return kindNodeAccess(lab).followLogs(component, write, signal)
+  const file = logFile(lab, component)
+  return followLog(file, await logSize(file), write, signal)
 }

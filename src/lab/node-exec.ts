@@ -4,6 +4,7 @@ import {translateArgs} from '../runtimes/sim/kubelet/node-paths.js'
 import {simNodeLayout} from '../runtimes/sim/node/layout.js'
 import {LabUsageError} from './errors.js'
 import type {Environment} from './home.js'
+import {kindNodeAccess} from './node-files.js'
 import type {Lab} from './registry.js'
 
 /** Set for the command: the node's "/" on this machine. */
@@ -27,8 +28,9 @@ export class NoCommandError extends LabUsageError {
   }
 }
 
-/** The command line as it will run: node paths moved into the node root unless translation is off. */
+/** The command line as it will run: node paths moved into the node root unless translation is off (kind: as given, the paths are real). */
 export function nodeCommandLine(lab: Lab, command: readonly string[], translate = true): string[] {
+  if (lab.record.runtime === 'kind') return [...command]
   const nodeRoot = simNodeLayout(lab.dir).nodeRoot
   return translate ? translateArgs(command, nodeRoot) : [...command]
 }
@@ -36,10 +38,15 @@ export function nodeCommandLine(lab: Lab, command: readonly string[], translate 
 /**
  * `kubelab node exec -- CMD…`: runs CMD as if on the node: in the node root (so relative paths such
  * as etc/kubernetes/manifests/etcd.yaml work), with NODE_ROOT set, and node paths translated.
- * Resolves with CMD's exit status (128 + signal number when a signal ended it).
+ * On a kind lab CMD runs inside the node container (`docker exec -i [-t]`), where the paths are the
+ * node's own and NODE_ROOT is "/". Resolves with CMD's exit status (128 + signal number when a
+ * signal ended it).
  */
 export function nodeExec(lab: Lab, command: readonly string[], options: NodeExecOptions = {}): Promise<number> {
   if (command.length === 0) throw new NoCommandError()
+  if (lab.record.runtime === 'kind') {
+    return kindNodeAccess(lab, options.env).run(command, {env: {[NODE_ROOT_VARIABLE]: '/'}, ...(options.stdio === undefined ? {} : {stdio: options.stdio})})
+  }
   const nodeRoot = simNodeLayout(lab.dir).nodeRoot
   const [program, ...args] = nodeCommandLine(lab, command, options.translate ?? true)
   return new Promise((resolve, reject) => {

@@ -1,5 +1,8 @@
 import {chmod, rename, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {defaultConnection} from '../runtimes/kind/node/docker.js'
+import {DockerNodeAccess} from '../runtimes/kind/node/docker-node.js'
+import {kindNamesFor} from '../runtimes/kind/types.js'
 import {NODE_FILE_MODES} from '../runtimes/sim/node-files/types.js'
 import {simNodeLayout} from '../runtimes/sim/node/layout.js'
 import {NodeRootAccess} from '../target/node-root.js'
@@ -23,7 +26,30 @@ export interface LabNode {
 }
 
 export function labNode(lab: Lab): LabNode {
-  return new SimLabNode(lab)
+  return lab.record.runtime === 'kind' ? new KindLabNode(kindNodeAccess(lab)) : new SimLabNode(lab)
+}
+
+/** kind's node container of a kind lab: as recorded by `up`, else kind's name for the lab's cluster. */
+export function kindNodeContainer(lab: Lab): string {
+  return lab.record.kind?.nodeContainer ?? kindNamesFor(lab.name).nodeContainer
+}
+
+/** `docker exec` into a kind lab's node container, with this process's Docker settings (DOCKER_HOST …). */
+export function kindNodeAccess(lab: Lab, env: Readonly<Record<string, string | undefined>> = process.env): DockerNodeAccess {
+  return new DockerNodeAccess(kindNodeContainer(lab), defaultConnection(env))
+}
+
+/** A kind lab's node: the files inside its node container; a new file gets kubeadm's mode for its path. */
+class KindLabNode implements LabNode {
+  constructor(readonly access: DockerNodeAccess) {}
+
+  readFile(nodePath: string): Promise<string | undefined> {
+    return this.access.readFile(nodePath)
+  }
+
+  writeFile(nodePath: string, text: string): Promise<void> {
+    return this.access.writeFile(nodePath, text, {mode: NODE_FILE_MODES[nodePath] ?? 0o600})
+  }
 }
 
 class SimLabNode implements LabNode {

@@ -3,7 +3,7 @@ import {access, readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {parse as parseYaml} from 'yaml'
 import {NodeRootAccess} from './node-root.js'
-import {DEFAULT_PORTS, type Ports, type Target} from './types.js'
+import {DEFAULT_PORTS, type NodeAccess, type Ports, type Target} from './types.js'
 
 /** The command-line flag that sets each port, so errors can name it. */
 export const PORT_FLAGS: Readonly<Record<keyof Ports, string>> = {
@@ -22,6 +22,10 @@ export interface TargetOptions {
   host?: string
   ports?: Partial<Ports>
   nodeRoot?: string
+  /** Node access made by the caller (a kind lab's node container); --node-root wins when both are given. */
+  node?: NodeAccess
+  /** The ports are Docker port mappings (see Endpoints.dockerPublished). */
+  dockerPublished?: boolean
   kubeconfig?: string
   context?: string
   kubernetesVersion?: string
@@ -95,8 +99,9 @@ export async function targetFromOptions(options: TargetOptions): Promise<Target>
     throw new InvalidOptionValueError('--timeout', String(timeoutMs), 'give the per-probe timeout in milliseconds, at least 1')
   }
 
-  const target: Target = {endpoints: {host, ports}, timeoutMs}
+  const target: Target = {endpoints: {host, ports, ...(options.dockerPublished ? {dockerPublished: true} : {})}, timeoutMs}
   if (options.nodeRoot !== undefined) target.node = new NodeRootAccess(await existingFolder(options.nodeRoot))
+  else if (options.node !== undefined) target.node = options.node
   if (options.kubeconfig !== undefined) {
     const kubeconfigPath = path.resolve(options.kubeconfig)
     const contexts = await kubeconfigContexts(kubeconfigPath)

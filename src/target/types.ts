@@ -22,6 +22,12 @@ export const DEFAULT_PORTS: Readonly<Ports> = {
 export interface Endpoints {
   host: string
   ports: Ports
+  /**
+   * The ports are Docker port mappings (a kind node's): Docker's proxy accepts a connection on a mapped port
+   * even when nothing listens behind it in the node, then closes it unanswered. There a connection closed before
+   * any answer means "closed", where elsewhere it means "could not tell".
+   */
+  dockerPublished?: boolean
 }
 
 export interface ProcessInfo {

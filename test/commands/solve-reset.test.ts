@@ -49,6 +49,7 @@ describe('kubelab solve and reset', () => {
   it('solve without a step takes the first step not done, prints the change and its diff, and records it', async () => {
     const lab = await resolveLab('solve-lab', home)
     const run = await runInProcess(Solve, [])
+    if (run.exitCode !== 0) throw new Error(`solve exited ${run.exitCode}:\n${run.stdout}\n${run.stderr}`)
     expect(run.errorMessage).toBeUndefined()
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain('Step 1 of 2: Turn the kubelet\'s read-only port off (close-read-only-port)')

@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url'
 import {isAlive} from './kubelet/proc.js'
 import {runningKubeletPid} from './kubelet/identity.js'
 import {waitFor} from './kubelet/process-group.js'
-import type {SimNodeLayout} from './node/layout.js'
+import {defaultNodeRoot, type SimNodeLayout} from './node/layout.js'
 
 /**
  * Folder of the compiled sim runtime (kubelet/main.js, apiserver/main.js, …). By default the one
@@ -43,13 +43,19 @@ export interface StartedKubelet {
 }
 
 /**
- * Starts `node <simDir>/kubelet/main.js --lab-dir DIR [--bin-dir DIR]` detached, in its own session,
- * so that Ctrl-C in the terminal and the end of this command leave it running, as systemd keeps a
- * kubelet. Its stdout and stderr go to logs/kubelet.log beside its own log lines.
+ * Starts `node <simDir>/kubelet/main.js --lab-dir DIR [--bin-dir DIR] [--node-root DIR]` detached,
+ * in its own session, so that Ctrl-C in the terminal and the end of this command leave it running,
+ * as systemd keeps a kubelet. Its stdout and stderr go to logs/kubelet.log beside its own log lines.
  */
 export function startSimKubelet(layout: SimNodeLayout, options: {simDir: string; binDir?: string}): StartedKubelet {
   const entry = requireBuiltKubelet(options.simDir)
-  const args = [entry, '--lab-dir', layout.labDir, ...(options.binDir === undefined ? [] : ['--bin-dir', options.binDir])]
+  const args = [
+    entry,
+    '--lab-dir',
+    layout.labDir,
+    ...(options.binDir === undefined ? [] : ['--bin-dir', options.binDir]),
+    ...(layout.nodeRoot === defaultNodeRoot(layout.labDir) ? [] : ['--node-root', layout.nodeRoot]),
+  ]
   const log = openSync(path.join(layout.logsDir, 'kubelet.log'), 'a')
   let child
   try {

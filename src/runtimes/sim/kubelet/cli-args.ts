@@ -6,16 +6,22 @@ export interface KubeletArgs {
   labDir: string
   /** Absolute path of the folder with real binaries, if given. */
   binDir: string | undefined
+  /** The node's "/" when it is not <lab-dir>/node (e.g. "/" inside a node container). */
+  nodeRoot: string | undefined
 }
 
 export const KUBELET_USAGE = 'usage: node dist/runtimes/sim/kubelet/main.js --lab-dir DIR [--bin-dir DIR]'
 
-/** Reads `--lab-dir DIR [--bin-dir DIR]` (also `--flag=value`); paths are made absolute against `cwd`. */
+/**
+ * Reads `--lab-dir DIR [--bin-dir DIR] [--node-root DIR]` (also `--flag=value`); paths are made
+ * absolute against `cwd`. --node-root is for a node that owns its machine (the kind node fixture
+ * container passes "/"), and is left out of the usage line.
+ */
 export function parseKubeletArgs(argv: readonly string[], cwd: string): KubeletArgs {
   const values = new Map<string, string>()
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? ''
-    const match = /^--(lab-dir|bin-dir)(?:=(.*))?$/.exec(arg)
+    const match = /^--(lab-dir|bin-dir|node-root)(?:=(.*))?$/.exec(arg)
     if (!match?.[1]) throw new KubeletUsageError(`unknown argument "${arg}"\n${KUBELET_USAGE}`)
     let value = match[2]
     if (value === undefined) {
@@ -28,5 +34,10 @@ export function parseKubeletArgs(argv: readonly string[], cwd: string): KubeletA
   const labDir = values.get('lab-dir')
   if (labDir === undefined) throw new KubeletUsageError(`--lab-dir is required\n${KUBELET_USAGE}`)
   const binDir = values.get('bin-dir')
-  return {labDir: path.resolve(cwd, labDir), binDir: binDir === undefined ? undefined : path.resolve(cwd, binDir)}
+  const nodeRoot = values.get('node-root')
+  return {
+    labDir: path.resolve(cwd, labDir),
+    binDir: binDir === undefined ? undefined : path.resolve(cwd, binDir),
+    nodeRoot: nodeRoot === undefined ? undefined : path.resolve(cwd, nodeRoot),
+  }
 }

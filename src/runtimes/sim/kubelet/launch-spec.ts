@@ -1,6 +1,6 @@
 import type {EnvVar, HttpGetProbe, StaticPod} from './manifest.js'
 import {resolveExecutable, type ExecutableOptions} from './executables.js'
-import {isNodePath, translateArgs} from './node-paths.js'
+import {isNodePath, nodeRootPrefix, translateArgs} from './node-paths.js'
 
 /** Read by the simulated API server (and the control-plane stub) as the Kubernetes version to be. */
 export const KUBERNETES_VERSION_ENV = 'KUBELAB_K8S_VERSION'
@@ -74,7 +74,7 @@ export async function buildLaunchSpec(pod: StaticPod, source: ManifestSource, op
     probe,
     directoriesToCreate: pod.hostPathVolumes
       .filter((volume) => volume.type === 'DirectoryOrCreate' && isNodePath(volume.path))
-      .map((volume) => options.nodeRoot + volume.path),
+      .map((volume) => nodeRootPrefix(options.nodeRoot) + volume.path),
     graceMs: Math.min((pod.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000, MAX_GRACE_MS),
     simulated: executable.kind === 'simulated',
     notes,

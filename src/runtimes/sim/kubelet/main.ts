@@ -1,4 +1,4 @@
-// The sim runtime's node agent: `node dist/runtimes/sim/kubelet/main.js --lab-dir DIR [--bin-dir DIR]`.
+// The sim runtime's node agent: `node dist/runtimes/sim/kubelet/main.js --lab-dir DIR [--bin-dir DIR] [--node-root DIR]`.
 // Runs in the foreground; SIGTERM or SIGINT ends it and leaves the static pods running.
 import {appendFileSync, existsSync} from 'node:fs'
 import path from 'node:path'
@@ -19,14 +19,15 @@ const KUBELET_CONFIGURATION = ['/var/lib/kubelet/config.yaml', '/var/lib/kubelet
  * kubeadm's kubelet.service restarts a kubelet that exits (Restart=always): on a node being set up, the kubelet fails
  * until kubeadm has written kubelet.conf and the CA. `kubelab up` likewise starts the kubelet while it still writes
  * the certificates and kubeconfigs, so a file missing at start is tried again for a while; any other start-up
- * error, or a file still missing then, stops the kubelet at once.
+ * error, or a file still missing then, stops the kubelet at once. systemd would retry for ever; a minute covers
+ * key generation on a busy two-core machine (10 s did not, with three labs starting at once).
  */
-const MISSING_FILE_RETRY_MS = 10_000
+const MISSING_FILE_RETRY_MS = 60_000
 const MISSING_FILE_RETRY_INTERVAL_MS = 200
 
 async function main(): Promise<number> {
   const args = parseKubeletArgs(process.argv.slice(2), process.cwd())
-  const layout = simNodeLayout(args.labDir)
+  const layout = simNodeLayout(args.labDir, args.nodeRoot)
   const kubelet = new Kubelet(layout, {binDir: args.binDir, searchPath: process.env['PATH']})
   let api: RunningKubeletApi | undefined
   let exiting = false

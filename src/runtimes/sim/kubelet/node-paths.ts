@@ -5,16 +5,22 @@ export function isNodePath(value: string): boolean {
   return NODE_PATH_PREFIXES.some((prefix) => value === prefix || value.startsWith(`${prefix}/`))
 }
 
+/** What goes before a node path to make it a path on this machine: nothing when the node root is "/" itself. */
+export function nodeRootPrefix(nodeRoot: string): string {
+  return nodeRoot === '/' ? '' : nodeRoot
+}
+
 /**
  * Rewrites the node paths in one command-line value: the whole value, or each item of a comma
  * list (`/etc/a.crt,/etc/a.key`). Anything else in the list — URLs, names, numbers — stays as it is.
  * The node root is prepended as text so suffixes such as `:*.example.com` survive.
  */
 export function translateValue(value: string, nodeRoot: string): string {
-  if (!value.includes(',')) return isNodePath(value) ? nodeRoot + value : value
+  const prefix = nodeRootPrefix(nodeRoot)
+  if (!value.includes(',')) return isNodePath(value) ? prefix + value : value
   return value
     .split(',')
-    .map((item) => (isNodePath(item) ? nodeRoot + item : item))
+    .map((item) => (isNodePath(item) ? prefix + item : item))
     .join(',')
 }
 
@@ -34,5 +40,6 @@ export function translateArgs(args: readonly string[], nodeRoot: string): string
 
 /** The node path a translated host path stands for, or the path unchanged when it is outside the node root. */
 export function toNodePath(hostPath: string, nodeRoot: string): string {
-  return hostPath.startsWith(`${nodeRoot}/`) ? hostPath.slice(nodeRoot.length) : hostPath
+  const prefix = nodeRootPrefix(nodeRoot)
+  return prefix !== '' && hostPath.startsWith(`${prefix}/`) ? hostPath.slice(prefix.length) : hostPath
 }

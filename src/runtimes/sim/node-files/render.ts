@@ -1,3 +1,4 @@
+import {isIP} from 'node:net'
 import {Document} from 'yaml'
 import {namesWildcardAddress} from '../../../scenario/schema-common.js'
 import type {Scenario} from '../../../scenario/schema.js'
@@ -26,9 +27,12 @@ export function renderNodeFiles(scenario: Scenario, options: NodeFilesOptions): 
   const config = kubeletConfig(context)
   const flags = kubeletFlags(context)
 
-  for (const [file, pod] of pods) refuseWildcards(scenario.id, file, commandOf(pod))
-  refuseWildcards(scenario.id, NODE_FILE_PATHS.kubeletFlagsEnv, flags.map((flag) => `--${flag.name}=${flag.value}`))
-  refuseWildcards(scenario.id, NODE_FILE_PATHS.kubeletConfig, [config['address'], config['healthzBindAddress']].map(String))
+  // Inside a node container "every interface" means the container's own, published on the host's loopback only.
+  if (options.containerNetwork !== true) {
+    for (const [file, pod] of pods) refuseWildcards(scenario.id, file, commandOf(pod))
+    refuseWildcards(scenario.id, NODE_FILE_PATHS.kubeletFlagsEnv, flags.map((flag) => `--${flag.name}=${flag.value}`))
+    refuseWildcards(scenario.id, NODE_FILE_PATHS.kubeletConfig, [config['address'], config['healthzBindAddress']].map(String))
+  }
 
   const files = new Map<string, string>()
   for (const [file, pod] of pods) files.set(file, toGoYaml(pod))
@@ -59,7 +63,7 @@ function resolveContext(scenario: Scenario, options: NodeFilesOptions): RenderCo
     throw new NodeFilesError(scenario.id, `kubelab has no kubeadm profile for Kubernetes ${scenario.kubernetesVersion}; supported: ${supported}`)
   }
   const bindAddress = options.bindAddress ?? '127.0.0.1'
-  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bindAddress)) {
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bindAddress) && !(options.containerNetwork === true && isIP(bindAddress) === 4)) {
     throw new NodeFilesError(scenario.id, `bind address ${bindAddress} is not a loopback address (127.0.0.0/8)`)
   }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.nodeName)) {

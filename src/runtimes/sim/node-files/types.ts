@@ -32,8 +32,15 @@ export interface NodeFilesOptions {
   nodeName: string
   /** Replaces the default ports; scenario values that name a default port are moved along. */
   ports?: Partial<NodePorts>
-  /** Every component listens here and the API server advertises it. Must be a 127.0.0.0/8 address. */
+  /** Every component listens here and the API server advertises it. Must be a 127.0.0.0/8 address (see containerNetwork). */
   bindAddress?: string
+  /**
+   * The node runs in its own network namespace (the kind-compatible node container) whose ports are
+   * published on the host's 127.0.0.1 only: bindAddress may then be the container's own address,
+   * which is what kind's kubeadm uses as the advertise address and node IP, and a listener may be a
+   * wildcard (as kind's own nodes have them).
+   */
+  containerNetwork?: boolean
   /** kind's cluster name: in --cluster-name and the kubelet's provider id. Default "kubelab". */
   clusterName?: string
   /**

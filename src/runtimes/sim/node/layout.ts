@@ -21,8 +21,11 @@ export interface SimNodeLayout {
   manifestsDir: string
 }
 
-export function simNodeLayout(labDir: string): SimNodeLayout {
-  const nodeRoot = path.join(labDir, 'node')
+/**
+ * `nodeRoot` defaults to labs/<name>/node. A node that owns a whole machine (the kind-compatible
+ * node container, whose "/" is the node's) passes "/" and keeps only logs and run files in labDir.
+ */
+export function simNodeLayout(labDir: string, nodeRoot: string = defaultNodeRoot(labDir)): SimNodeLayout {
   const runDir = path.join(labDir, 'run')
   return {
     labDir,
@@ -33,6 +36,10 @@ export function simNodeLayout(labDir: string): SimNodeLayout {
     kubeletPidFile: path.join(runDir, 'kubelet.pid'),
     manifestsDir: path.join(nodeRoot, 'etc/kubernetes/manifests'),
   }
+}
+
+export function defaultNodeRoot(labDir: string): string {
+  return path.join(labDir, 'node')
 }
 
 /** A node path (/etc/kubernetes/pki/ca.crt) as a path on this machine inside the lab's node root. */
