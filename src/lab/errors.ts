@@ -159,3 +159,11 @@ export class BinDirMissingError extends LabUsageError {
     this.name = 'BinDirMissingError'
   }
 }
+
+/** `up --expose` on the sim runtime: its vulnerable services listen on 127.0.0.1 only, always. */
+export class ExposeNeedsKindError extends LabUsageError {
+  constructor() {
+    super('--expose applies to kind labs only: a sim lab listens on 127.0.0.1 and nowhere else. Use --runtime kind, or leave --expose out.')
+    this.name = 'ExposeNeedsKindError'
+  }
+}

@@ -2,7 +2,7 @@ import {mkdir, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
 import type {Scenario} from '../scenario/schema.js'
 import type {RuntimeName} from '../runtimes/types.js'
-import {BinDirMissingError, LabError, LabExistsError, LabInterruptedError, LabUpError, ScenarioRuntimeError} from './errors.js'
+import {BinDirMissingError, ExposeNeedsKindError, LabError, LabExistsError, LabInterruptedError, LabUpError, ScenarioRuntimeError} from './errors.js'
 import {checkLabName, kubelabHome, labDirFor, labsDir, type Environment} from './home.js'
 import {choosePorts, portList, portsScenarioUses, type PortPolicy, type ReplacedPort} from './ports.js'
 import {writeLabRecord, type LabRecord} from './record.js'
@@ -71,6 +71,7 @@ export async function upLab(options: UpOptions = {}): Promise<UpOutcome> {
   const runtimeName: RuntimeName = decision.runtime
   if (options.runtime !== runtimeName) progress(decision.reason)
   if (!scenario.runtimes.includes(runtimeName)) throw new ScenarioRuntimeError(scenario.id, runtimeName, scenario.runtimes)
+  if (runtimeName === 'sim' && options.runtimeOptions?.kind?.expose) throw new ExposeNeedsKindError()
   const runtime = runtimeFor(runtimeName, options.runtimeOptions)
   const preflight = await runtime.preflight({scenario, ...(binDir ? {binDir} : {})})
   if (options.signal?.aborted) throw interrupted(name)

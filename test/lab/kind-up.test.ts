@@ -46,6 +46,13 @@ describe('kubelab up --runtime kind --dry-run', () => {
     expect(new Set([...run.stdout.matchAll(/listenAddress: (\S+)/g)].map((match) => match[1]))).toEqual(new Set(['0.0.0.0']))
     expect(run.stdout).toMatch(/WARNING: --expose: lab all-open's ports listen on EVERY network interface/)
   })
+
+  it('--expose on the sim runtime is refused before anything is made: sim labs listen on 127.0.0.1 only', async () => {
+    const run = await runInProcess(Up, ['all-open', '--runtime', 'sim', '--random-ports', '--expose'])
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toContain('--expose applies to kind labs only')
+    expect(await readdir(home)).toEqual([])
+  })
 })
 
 describe('kubelab up --runtime kind without Docker', () => {
