@@ -269,7 +269,7 @@ describe('kubelab commands on a kind lab', () => {
     const restarted = await restartComponent(kindLab, 'kubelet', {timeoutMs: 90_000})
     expect(restarted.pid).not.toBe(restarted.stoppedPid)
     const after = (await audit(kindLab, ids)).results
-    expect(after.map(({id, status, summary}) => ({id, status, summary}))).toEqual(ids.map((id) => ({id, status: 'pass', summary: expect.any(String)})))
+    expect(Object.fromEntries(after.map(({id, status}) => [id, status]))).toEqual(Object.fromEntries(ids.map((id) => [id, 'pass'])))
   }, 180_000)
 
   it('says plainly that the node container is not running once it is stopped', async () => {
