@@ -19,6 +19,7 @@ export function formatStatus(view: LabStatusView, current = false): string {
     if (record.message && record.state !== 'ready') lines.push(`  message     ${record.message}`)
     lines.push(`  kubeconfig  ${record.kubeconfig}`)
   }
+  if (record?.kind) return `${[...lines, ...kindLines(record.kind)].join('\n')}\n`
   lines.push(`  node root   ${view.nodeRoot}`)
   const kubelet = view.node.kubelet
   lines.push(`  kubelet     ${kubelet.state}${kubelet.pid === undefined ? '' : ` (pid ${kubelet.pid})`}${kubelet.state === 'stopped' && record?.state === 'ready' ? ' — static pods are not watched; start it with `kubelab restart kubelet`' : ''}`)
@@ -53,6 +54,16 @@ export function formatStatus(view: LabStatusView, current = false): string {
     lines.push('', '  no static pod status yet (run/status.json is written by the kubelet)')
   }
   return `${lines.join('\n')}\n`
+}
+
+/** A kind lab's components run in its node container, which the sim's status files know nothing of. */
+function kindLines(kind: NonNullable<NonNullable<LabStatusView['record']>['kind']>): string[] {
+  return [
+    `  cluster     ${kind.cluster} (kind), node container ${kind.nodeContainer}, image ${kind.nodeImage}`,
+    ...(kind.insecurePort === 'proxy-stand-in' ? ['  insecure    port 8080 is the kubectl-proxy stand-in (kube-apiserver-insecure-proxy static pod)'] : []),
+    ...(kind.exposed ? ['  WARNING     --expose: the ports listen on every interface of this machine'] : []),
+    `  components  \`kubelab node exec -- crictl ps\` in the node; \`docker ps --filter name=${kind.nodeContainer}\` for the container`,
+  ]
 }
 
 function stateText(view: LabStatusView): string {
