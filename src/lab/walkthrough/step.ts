@@ -41,13 +41,16 @@ export async function walkStep(context: StepContext, numberedStep: NumberedStep,
   screen.heading(`Step ${number} of ${total} · ${lessonStep.heading}`)
   for (const block of lessonStep.blocks) {
     if (block.kind === 'markdown') screen.markdown(block.text)
-    else if (block.kind === 'fix') screen.command(block.command.script, 'fix (changes the lab: run it yourself, in another terminal)')
-    else {
+    else if (block.kind === 'fix') {
+      screen.command(block.command.script, 'fix (changes the lab: run it yourself, in another terminal)')
+      screen.line()
+    } else {
       screen.command(block.command.script, 'try')
       if (await prompter.confirm('Run it now?', {default: true})) await runCommand(context, block.command.script)
       screen.line()
     }
   }
+  screen.line()
   screen.line(
     screen.style.dim(
       `Make the fix in another terminal (\`eval "$(kubelab env ${lab.name})"\` gives it this lab's variables; \`kubelab edit\` opens a component's file), then choose Verify.`,

@@ -77,8 +77,12 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
   if (started && current !== undefined) {
     screen.line(screen.style.bold(`Welcome back — step ${current} of ${scenario.steps.length}.`))
   } else if (!started) {
-    if (lesson.kubernetes) screen.line(screen.style.dim(`Checked for Kubernetes ${lesson.kubernetes}. This lab runs Kubernetes ${lab.record.kubernetesVersion}.`))
+    if (lesson.kubernetes) {
+      screen.line(screen.style.dim(`Facts checked for Kubernetes ${lesson.kubernetes}. This lab runs Kubernetes ${lab.record.kubernetesVersion}.`))
+      screen.line()
+    }
     screen.markdown(lesson.intro)
+    screen.line()
     screen.line(screen.style.dim(SCORE_RULES_TEXT))
     if (!created) screen.line(screen.style.dim(`Working on the existing lab ${lab.name}.`))
   }
