@@ -2,8 +2,7 @@ import {chmod, mkdir, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {parse as parseYaml} from 'yaml'
 import {INSECURE_PROXY_MANIFEST} from '../runtimes/kind/config/insecure-proxy.js'
-import {parseStaticPod} from '../runtimes/sim/kubelet/manifest.js'
-import {ETCD_CLIENT_FILES, flagValue, readSimEndpoints, type SimEndpoints} from '../runtimes/sim/lab-endpoints.js'
+import {ETCD_CLIENT_FILES, flagValue, readSimEndpoints, staticPodArgs, type SimEndpoints} from '../runtimes/sim/lab-endpoints.js'
 import {NODE_FILE_PATHS} from '../runtimes/sim/node-files/types.js'
 import {hostPath, simNodeLayout} from '../runtimes/sim/node/layout.js'
 import type {NodeAccess} from '../target/types.js'
@@ -81,14 +80,7 @@ async function copyEtcdClientFiles(lab: Lab, node: NodeAccess): Promise<Map<stri
 }
 
 async function manifestArgs(node: NodeAccess, nodePath: string): Promise<string[] | undefined> {
-  const text = await node.readFile(nodePath)
-  if (text === undefined) return undefined
-  try {
-    const pod = parseStaticPod(text, nodePath)
-    return [...pod.container.command, ...pod.container.args]
-  } catch {
-    return undefined
-  }
+  return staticPodArgs(await node.readFile(nodePath), nodePath)
 }
 
 function readOnlyPortOf(config: string | undefined): number {

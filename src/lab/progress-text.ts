@@ -1,5 +1,6 @@
 import type {ChalkInstance} from 'chalk'
 import {paint} from '../report/colour.js'
+import type {ProgressReport, ProgressReportStep} from '../report/html/progress.js'
 import type {Scenario} from '../scenario/schema.js'
 import {currentStep, stepProgressOf, type Progress, type StepStatus} from './progress.js'
 import {hintCost, SCORE_RULES_TEXT, scoreOf, stepPoints, type Score} from './progress-score.js'
@@ -10,37 +11,16 @@ export interface StepLessonFacts {
   quizzes: number
 }
 
-export interface StepProgressView {
-  number: number
-  id: string
-  title: string
+/** A step's row in `kubelab progress`: the report's step, plus the last verify run. */
+export interface StepProgressView extends ProgressReportStep {
   status: StepStatus
-  attempts: number
-  hintsTaken: number
-  /** Undefined when the lesson could not be read. */
-  hintsTotal?: number
-  hintPoints: number
-  quizzesRight: number
-  quizzesAnswered: number
-  quizzesTotal?: number
-  points: number
-  startedAt?: string
-  finishedAt?: string
-  /** From first sight of the step to its pass. */
-  durationMs?: number
   lastVerify?: {at: string; passed: boolean}
 }
 
-export interface ProgressView {
-  lab: string
-  scenario: string
-  scenarioTitle: string
+/** What `kubelab progress` shows and `--json` prints: the report's shape, with the step views. */
+export interface ProgressView extends ProgressReport {
   steps: StepProgressView[]
-  done: number
-  /** The first step not done; absent when every step is. */
-  current?: {number: number; id: string}
   score: Score
-  scoring: string
 }
 
 export function progressView(scenario: Scenario, progress: Progress, lessonFacts: Readonly<Record<string, StepLessonFacts>> = {}): ProgressView {

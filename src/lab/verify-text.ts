@@ -64,28 +64,20 @@ function statusLabel(status: Status, style: ChalkInstance): string {
   return style.red.bold(label)
 }
 
+/** How a verdict reads: the word for a whole side, the mark before each item, and their colour. */
+const VERDICT_TEXT: Readonly<Record<SideVerdict, {side: string; mark: string; colour: 'green' | 'red' | 'magenta' | 'dim'}>> = {
+  pass: {side: 'hardened', mark: 'ok  ', colour: 'green'},
+  fail: {side: 'weak', mark: 'WEAK', colour: 'red'},
+  error: {side: 'could not be evaluated', mark: 'ERR ', colour: 'magenta'},
+  unknown: {side: 'cannot tell', mark: '?   ', colour: 'dim'},
+}
+
 function sideLabel(side: SideVerdict, style: ChalkInstance): string {
-  switch (side) {
-    case 'pass':
-      return style.green('hardened')
-    case 'fail':
-      return style.red('weak')
-    case 'error':
-      return style.magenta('could not be evaluated')
-    case 'unknown':
-      return style.dim('cannot tell')
-  }
+  const text = VERDICT_TEXT[side]
+  return style[text.colour](text.side)
 }
 
 function itemMark(verdict: SideVerdict, style: ChalkInstance): string {
-  switch (verdict) {
-    case 'pass':
-      return style.green('ok  ')
-    case 'fail':
-      return style.red('WEAK')
-    case 'error':
-      return style.magenta('ERR ')
-    case 'unknown':
-      return style.dim('?   ')
-  }
+  const text = VERDICT_TEXT[verdict]
+  return style[text.colour](text.mark)
 }

@@ -1,12 +1,11 @@
 import {readFile, readdir} from 'node:fs/promises'
 import path from 'node:path'
-import {LineCounter, parseDocument, type Document} from 'yaml'
-import type {z} from 'zod'
+import {LineCounter, parseDocument} from 'yaml'
 import {ScenarioError, UnknownScenarioError, type ScenarioProblem} from './errors.js'
 import {scenarioSchema, type Scenario} from './schema.js'
-import {allowedKeysAt} from './schema-keys.js'
+import {byPosition, schemaProblems} from './schema-problems.js'
 import {didYouMean} from './suggest.js'
-import {formatPath, positionOf} from './yaml-position.js'
+import {positionOf} from './yaml-position.js'
 
 /** A parsed scenario and the file it came from. */
 export interface ScenarioSource {
@@ -33,7 +32,7 @@ export function parseScenarioSource(text: string, file: string): ScenarioSource 
 
   const parsed = scenarioSchema.safeParse(document.toJS())
   if (!parsed.success) {
-    throwIfAny(file, parsed.error.issues.flatMap((issue) => problemsOf(issue, document, lineCounter)).sort(byPosition))
+    throwIfAny(file, parsed.error.issues.flatMap((issue) => schemaProblems(scenarioSchema, issue, document, lineCounter)).sort(byPosition))
     throw new ScenarioError(file, [{path: '', message: parsed.error.message}])
   }
   return {scenario: parsed.data, file, idLine: positionOf(document, lineCounter, ['id'])?.line}
@@ -98,43 +97,10 @@ export async function findScenario(folder: string, id: string): Promise<Scenario
   throw new UnknownScenarioError(id, folder, known, didYouMean(id, known))
 }
 
-function problemsOf(issue: z.core.$ZodIssue, document: Document, lineCounter: LineCounter): ScenarioProblem[] {
-  if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeysAt(scenarioSchema, issue.path) ?? []
-    return issue.keys.map((key) =>
-      located([...issue.path, key], `unknown field "${key}"${didYouMean(key, allowed)}`, document, lineCounter),
-    )
-  }
-  if (issue.code === 'invalid_key') {
-    const key = String(issue.path[issue.path.length - 1] ?? '')
-    const reasons = issue.issues.map((inner) => inner.message).join('; ')
-    return [located(issue.path, `invalid name "${key}": ${reasons}`, document, lineCounter)]
-  }
-  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator !== undefined) {
-    const options = 'options' in issue && Array.isArray(issue.options) ? issue.options.map(String) : []
-    return [located(issue.path, `${issue.discriminator} must be one of ${options.join(', ')}`, document, lineCounter)]
-  }
-  return [located(issue.path, issue.message, document, lineCounter)]
-}
-
-function located(issuePath: ReadonlyArray<PropertyKey>, message: string, document: Document, lineCounter: LineCounter): ScenarioProblem {
-  const problem: ScenarioProblem = {path: formatPath(issuePath), message}
-  const position = positionOf(document, lineCounter, issuePath)
-  if (position) {
-    problem.line = position.line
-    problem.column = position.column
-  }
-  return problem
-}
-
 /** The yaml package appends "at line N, column M:" and an excerpt; the position is reported separately. */
 function syntaxReason(message: string): string {
   const firstLine = message.split('\n')[0] ?? message
   return firstLine.replace(/ at line \d+, column \d+:?$/, '').trim()
-}
-
-function byPosition(a: ScenarioProblem, b: ScenarioProblem): number {
-  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)
 }
 
 function throwIfAny(file: string, problems: ScenarioProblem[]): void {

@@ -1,13 +1,11 @@
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
-import {LineCounter, parseDocument, type Document} from 'yaml'
-import type {z} from 'zod'
+import {LineCounter, parseDocument} from 'yaml'
 import {ScenarioError, type ScenarioProblem} from './errors.js'
 import type {Scenario} from './schema.js'
-import {allowedKeysAt} from './schema-keys.js'
+import {byPosition, locatedProblem, schemaProblems} from './schema-problems.js'
 import {solutionSchema, type Solution} from './solution-schema.js'
 import {didYouMean} from './suggest.js'
-import {formatPath, positionOf} from './yaml-position.js'
 
 /** A reference solution file that cannot be used; names the file, the field and its line. */
 export class SolutionError extends ScenarioError {
@@ -48,10 +46,10 @@ export function parseSolution(text: string, file: string, scenario: Scenario): S
   throwIfAny(file, syntax)
   const parsed = solutionSchema.safeParse(document.toJS())
   if (!parsed.success) {
-    throwIfAny(file, parsed.error.issues.flatMap((issue) => problemsOf(issue, document, lineCounter)).sort(byPosition))
+    throwIfAny(file, parsed.error.issues.flatMap((issue) => schemaProblems(solutionSchema, issue, document, lineCounter)).sort(byPosition))
     throw new SolutionError(file, [{path: '', message: parsed.error.message}])
   }
-  const located = (issuePath: ReadonlyArray<string | number>, message: string): ScenarioProblem => locate(issuePath, message, document, lineCounter)
+  const located = (issuePath: ReadonlyArray<string | number>, message: string): ScenarioProblem => locatedProblem(issuePath, message, document, lineCounter)
   throwIfAny(file, crossCheck(parsed.data, scenario).map(({path: issuePath, message}) => located(issuePath, message)).sort(byPosition))
   return parsed.data
 }
@@ -94,36 +92,6 @@ function crossCheck(solution: Solution, scenario: Scenario): Array<{path: Array<
   const missing = stepIds.filter((id) => !seen.has(id))
   if (missing.length > 0) problems.push({path: ['steps'], message: `no solution for step${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`})
   return problems
-}
-
-function problemsOf(issue: z.core.$ZodIssue, document: Document, lineCounter: LineCounter): ScenarioProblem[] {
-  if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeysAt(solutionSchema, issue.path) ?? []
-    return issue.keys.map((key) => locate([...issue.path, key], `unknown field "${key}"${didYouMean(key, allowed)}`, document, lineCounter))
-  }
-  if (issue.code === 'invalid_key') {
-    const key = String(issue.path[issue.path.length - 1] ?? '')
-    return [locate(issue.path, `invalid name "${key}": ${issue.issues.map((inner) => inner.message).join('; ')}`, document, lineCounter)]
-  }
-  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator !== undefined) {
-    const options = 'options' in issue && Array.isArray(issue.options) ? issue.options.map(String) : []
-    return [locate(issue.path, `${issue.discriminator} must be one of ${options.join(', ')}`, document, lineCounter)]
-  }
-  return [locate(issue.path, issue.message, document, lineCounter)]
-}
-
-function locate(issuePath: ReadonlyArray<PropertyKey>, message: string, document: Document, lineCounter: LineCounter): ScenarioProblem {
-  const problem: ScenarioProblem = {path: formatPath(issuePath), message}
-  const position = positionOf(document, lineCounter, issuePath)
-  if (position) {
-    problem.line = position.line
-    problem.column = position.column
-  }
-  return problem
-}
-
-function byPosition(a: ScenarioProblem, b: ScenarioProblem): number {
-  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)
 }
 
 function throwIfAny(file: string, problems: ScenarioProblem[]): void {

@@ -11,42 +11,33 @@ import NodeExec from '../../src/commands/node/exec.js'
 import Restart from '../../src/commands/restart.js'
 import Status from '../../src/commands/status.js'
 import Up from '../../src/commands/up.js'
-import {downAllLabs} from '../../src/lab/down.js'
 import type {LabStatusView} from '../../src/lab/status.js'
-import {compiledKubelab} from '../support/compiled.js'
+import {tempLabHome, type TestLabHome} from '../support/lab-home.js'
 import {runInProcess} from './run-in-process.js'
 
 /*
  * The lab commands from their sources, in-process, against one real lab in a temp KUBELAB_HOME.
  * KUBELAB_SIM_DIR points the sources at a compiled sim kubelet; --random-ports keeps the real ports free.
  */
-const saved: Record<string, string | undefined> = {}
+let labHome: TestLabHome | undefined
 let home: string
 let scratch: string
 
+/** Until afterAll. */
 function setEnv(name: string, value: string | undefined): void {
-  if (!(name in saved)) saved[name] = process.env[name]
-  if (value === undefined) delete process.env[name]
-  else process.env[name] = value
+  if (!labHome) throw new Error('the lab home is not set up')
+  labHome.setEnv(name, value)
 }
 
 beforeAll(async () => {
-  const compiled = await compiledKubelab()
-  home = await mkdtemp(path.join(os.tmpdir(), 'kubelab-cmd-home-'))
+  labHome = await tempLabHome('kubelab-cmd-home-')
+  home = labHome.home
   scratch = await mkdtemp(path.join(os.tmpdir(), 'kubelab-cmd-scratch-'))
-  setEnv('KUBELAB_HOME', home)
-  setEnv('KUBELAB_SIM_DIR', compiled.simDir)
-  setEnv('KUBELAB_LAB', undefined)
 }, 300_000)
 
 afterAll(async () => {
-  await downAllLabs({home, env: {}}).catch(() => undefined)
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
-  await rm(home, {recursive: true, force: true})
-  await rm(scratch, {recursive: true, force: true})
+  await labHome?.close()
+  if (scratch) await rm(scratch, {recursive: true, force: true})
 }, 60_000)
 
 describe('kubelab up', () => {

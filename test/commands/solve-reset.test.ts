@@ -1,48 +1,28 @@
-import {mkdtemp, rm} from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import Reset from '../../src/commands/reset.js'
 import Solve from '../../src/commands/solve.js'
-import {downAllLabs} from '../../src/lab/down.js'
 import {readProgress, stepProgressOf} from '../../src/lab/progress.js'
 import {resolveLab} from '../../src/lab/registry.js'
 import {upLab} from '../../src/lab/up.js'
-import {compiledKubelab} from '../support/compiled.js'
+import {tempLabHome, type TestLabHome} from '../support/lab-home.js'
 import {runInProcess} from './run-in-process.js'
 
 /*
  * `kubelab solve` and `kubelab reset` from their sources, in-process, against one real attack-surface
  * lab (two steps: a kubelet setting, an API server flag) in a temp KUBELAB_HOME, on ports from the OS.
  */
-const saved: Record<string, string | undefined> = {}
+let labHome: TestLabHome | undefined
 let home: string
 
-function setEnv(name: string, value: string | undefined): void {
-  if (!(name in saved)) saved[name] = process.env[name]
-  if (value === undefined) delete process.env[name]
-  else process.env[name] = value
-}
-
 beforeAll(async () => {
-  const compiled = await compiledKubelab()
-  home = await mkdtemp(path.join(os.tmpdir(), 'kubelab-solve-home-'))
-  setEnv('KUBELAB_HOME', home)
-  setEnv('KUBELAB_SIM_DIR', compiled.simDir)
-  setEnv('KUBELAB_LAB', undefined)
-  setEnv('NO_COLOR', '1')
+  labHome = await tempLabHome('kubelab-solve-home-', {NO_COLOR: '1'})
+  const {compiled} = labHome
+  home = labHome.home
   await upLab({scenario: 'attack-surface', name: 'solve-lab', home, env: process.env, portPolicy: 'any-free', runtimeOptions: {sim: {simDir: compiled.simDir}}})
 }, 300_000)
 
 afterAll(async () => {
-  if (home) {
-    await downAllLabs({home, env: {}}).catch(() => undefined)
-    await rm(home, {recursive: true, force: true})
-  }
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  await labHome?.close()
 }, 60_000)
 
 describe('kubelab solve and reset', () => {

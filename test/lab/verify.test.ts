@@ -1,11 +1,9 @@
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
-import os from 'node:os'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import Hint from '../../src/commands/hint.js'
 import Progress from '../../src/commands/progress.js'
 import Verify from '../../src/commands/verify.js'
-import {downAllLabs} from '../../src/lab/down.js'
 import {findLesson} from '../../src/lesson/load.js'
 import {renderMarkdown} from '../../src/lesson/render/markdown.js'
 import {labNode} from '../../src/lab/node-files.js'
@@ -19,47 +17,32 @@ import {formatVerification} from '../../src/lab/verify-text.js'
 import {NODE_FILE_PATHS} from '../../src/runtimes/sim/node-files/types.js'
 import type {Scenario} from '../../src/scenario/schema.js'
 import {runInProcess} from '../commands/run-in-process.js'
-import {compiledKubelab, type CompiledKubelab} from '../support/compiled.js'
+import type {CompiledKubelab} from '../support/compiled.js'
+import {tempLabHome, type TestLabHome} from '../support/lab-home.js'
 
 /*
  * `verify` against one real all-open sim lab in a temp KUBELAB_HOME: the kubelet step fails, still
  * fails with the fix only in the kubelet's file (the running kubelet has the old settings), and passes
  * once the kubelet has restarted. The commands run in-process from their sources.
  */
-const saved: Record<string, string | undefined> = {}
+let labHome: TestLabHome | undefined
 let compiled: CompiledKubelab
 let home: string
 let lab: Lab
 let scenario: Scenario
 const STEP = 'lock-the-kubelet'
 
-function setEnv(name: string, value: string | undefined): void {
-  if (!(name in saved)) saved[name] = process.env[name]
-  if (value === undefined) delete process.env[name]
-  else process.env[name] = value
-}
-
 beforeAll(async () => {
-  compiled = await compiledKubelab()
-  home = await mkdtemp(path.join(os.tmpdir(), 'kubelab-verify-home-'))
-  setEnv('KUBELAB_HOME', home)
-  setEnv('KUBELAB_SIM_DIR', compiled.simDir)
-  setEnv('KUBELAB_LAB', undefined)
-  setEnv('NO_COLOR', '1')
+  labHome = await tempLabHome('kubelab-verify-home-', {NO_COLOR: '1'})
+  home = labHome.home
+  compiled = labHome.compiled
   const outcome = await upLab({scenario: 'all-open', name: 'learner', home, env: process.env, portPolicy: 'any-free', runtimeOptions: {sim: {simDir: compiled.simDir}}})
   lab = outcome.lab
   scenario = await loadScenarioArgument('all-open')
 }, 300_000)
 
 afterAll(async () => {
-  if (home) {
-    await downAllLabs({home, env: {}}).catch(() => undefined)
-    await rm(home, {recursive: true, force: true})
-  }
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  await labHome?.close()
 }, 60_000)
 
 describe('verifyStep', () => {

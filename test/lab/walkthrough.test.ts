@@ -1,13 +1,10 @@
-import {mkdtemp, rm} from 'node:fs/promises'
 import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {loadLesson} from '../../src/lesson/load.js'
 import {renderMarkdown} from '../../src/lesson/render/markdown.js'
-import {downAllLabs} from '../../src/lab/down.js'
 import {labNode} from '../../src/lab/node-files.js'
 import {readProgress, stepProgressOf} from '../../src/lab/progress.js'
 import {resolveLab} from '../../src/lab/registry.js'
@@ -16,7 +13,8 @@ import {stepConfigDiff} from '../../src/lab/solution/diff.js'
 import type {WalkthroughServices} from '../../src/lab/walkthrough/services.js'
 import {runWalkthrough, type WalkthroughOptions} from '../../src/lab/walkthrough/walkthrough.js'
 import {NODE_FILE_PATHS} from '../../src/runtimes/sim/node-files/types.js'
-import {compiledKubelab, type CompiledKubelab} from '../support/compiled.js'
+import type {CompiledKubelab} from '../support/compiled.js'
+import {tempLabHome, type TestLabHome} from '../support/lab-home.js'
 import {ScriptedPrompter} from '../support/scripted-prompter.js'
 
 /*
@@ -27,7 +25,7 @@ import {ScriptedPrompter} from '../support/scripted-prompter.js'
  * the script does not depend on the wording of the shipped lessons.
  */
 const FIXTURE_LESSON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/lessons/defense-in-depth.md')
-const saved: Record<string, string | undefined> = {}
+let labHome: TestLabHome | undefined
 let compiled: CompiledKubelab
 let home: string
 
@@ -36,12 +34,6 @@ const services: WalkthroughServices = {
   renderMarkdown,
   applyStepSolution: (lab, scenario, stepId, options) => applyStepSolution(lab, scenario, stepId, {...options, simDir: compiled.simDir}),
   stepConfigDiff,
-}
-
-function setEnv(name: string, value: string | undefined): void {
-  if (!(name in saved)) saved[name] = process.env[name]
-  if (value === undefined) delete process.env[name]
-  else process.env[name] = value
 }
 
 function options(prompter: ScriptedPrompter, output: string[]): WalkthroughOptions {
@@ -72,22 +64,13 @@ async function portRefuses(port: number): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  compiled = await compiledKubelab()
-  home = await mkdtemp(path.join(os.tmpdir(), 'kubelab-learn-home-'))
-  setEnv('KUBELAB_HOME', home)
-  setEnv('KUBELAB_SIM_DIR', compiled.simDir)
-  setEnv('KUBELAB_LAB', undefined)
+  labHome = await tempLabHome('kubelab-learn-home-')
+  home = labHome.home
+  compiled = labHome.compiled
 }, 300_000)
 
 afterAll(async () => {
-  if (home) {
-    await downAllLabs({home, env: {}}).catch(() => undefined)
-    await rm(home, {recursive: true, force: true})
-  }
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  await labHome?.close()
 }, 60_000)
 
 describe('kubelab learn', () => {

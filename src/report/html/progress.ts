@@ -12,6 +12,7 @@ export interface ProgressReportStep {
   /** Runs of the step's checks. */
   attempts: number
   hintsTaken: number
+  /** Undefined when the lesson could not be read. */
   hintsTotal?: number
   /** Points the hints cost. */
   hintPoints: number
@@ -32,6 +33,7 @@ export interface ProgressReport {
   scenarioTitle: string
   steps: readonly ProgressReportStep[]
   done: number
+  /** The first step not done; absent when every step is. */
   current?: {number: number; id: string}
   score: {points: number; max: number}
   /** The scoring rules, in words. */

@@ -69,9 +69,12 @@ async function readText(layout: SimNodeLayout, nodePath: string): Promise<string
   }
 }
 
-/** The container's command and args, or undefined when the manifest is missing or broken. */
 async function manifestArgs(layout: SimNodeLayout, nodePath: string): Promise<string[] | undefined> {
-  const text = await readText(layout, nodePath)
+  return staticPodArgs(await readText(layout, nodePath), nodePath)
+}
+
+/** A static pod manifest's container command and args, or undefined when the manifest is missing or broken. */
+export function staticPodArgs(text: string | undefined, nodePath: string): string[] | undefined {
   if (text === undefined) return undefined
   try {
     const pod = parseStaticPod(text, nodePath)
