@@ -55,7 +55,7 @@ class KindLabNode implements LabNode {
 class SimLabNode implements LabNode {
   readonly access: NodeRootAccess
 
-  constructor(private readonly lab: Lab) {
+  constructor(lab: Lab) {
     this.access = new NodeRootAccess(simNodeLayout(lab.dir).nodeRoot)
   }
 

@@ -36,7 +36,7 @@ export type ProbeFailure = 'refused' | 'timeout' | 'reset' | 'tls-rejected' | 'n
 
 export interface HttpProbeRequest {
   url: string
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
   headers?: Record<string, string>
   body?: string
   /** Used for https: URLs. */

@@ -1,13 +1,11 @@
-import {createHash} from 'node:crypto'
 import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {httpProbe} from '../../probes/http.js'
-import type {HttpProbeResult, TlsClientOptions} from '../../probes/types.js'
-import {ETCD_CLIENT_FILES, readSimEndpoints} from '../../runtimes/sim/lab-endpoints.js'
+import type {HttpProbeResult} from '../../probes/types.js'
 import {readSimNodeView, type SimComponentView} from '../../runtimes/sim/lab-status.js'
-import {hostPath, simNodeLayout, type SimNodeLayout} from '../../runtimes/sim/node/layout.js'
+import {simNodeLayout, type SimNodeLayout} from '../../runtimes/sim/node/layout.js'
 import {apiClientFromKubeconfig} from '../../runtimes/shared/api-client.js'
+import {manifestHash, probeApiserverReadyz, probeEtcdHealth} from '../lab-health.js'
 import type {Lab} from '../registry.js'
 
 export interface SettleOptions {
@@ -27,7 +25,6 @@ export interface SettleOutcome {
 
 /** A component that keeps exiting under its current manifest will not come up by waiting longer. */
 const CRASHLOOP_RESTARTS = 3
-const PROBE_TIMEOUT_MS = 1000
 /** How long the kubelet may be down (between stop and start of a restart) before the lab is taken as broken. */
 const KUBELET_DOWN_MS = 20_000
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json']
@@ -75,10 +72,8 @@ async function simPending(lab: Lab): Promise<Pending | undefined> {
     if (pending) return pending
   }
 
-  const endpoints = await readSimEndpoints(layout, lab.record.ports)
-  const etcdTls = endpoints.etcd.startsWith('https:') ? await etcdClientTls(layout) : undefined
-  const etcd = await httpProbe({url: `${endpoints.etcd}/health`, ...(etcdTls ? {tls: etcdTls} : {}), timeoutMs: PROBE_TIMEOUT_MS})
-  if (!healthy(etcd)) return {reason: `etcd: ${endpoints.etcd}/health ${describe(etcd)}`}
+  const etcd = await probeEtcdHealth(lab)
+  if (!healthy(etcd)) return {reason: `etcd: ${etcd.url} ${describe(etcd)}`}
   return apiserverPending(lab)
 }
 
@@ -95,7 +90,7 @@ async function currentManifests(layout: SimNodeLayout): Promise<CurrentManifest[
   for (const name of names) {
     const text = await readFile(path.join(layout.manifestsDir, name), 'utf8').catch(() => undefined)
     if (text === undefined) continue
-    manifests.push({nodePath: path.posix.join('/etc/kubernetes/manifests', name), hash: createHash('sha256').update(text).digest('hex')})
+    manifests.push({nodePath: path.posix.join('/etc/kubernetes/manifests', name), hash: manifestHash(text)})
   }
   return manifests
 }
@@ -124,16 +119,8 @@ async function apiserverPending(lab: Lab): Promise<Pending | undefined> {
   } catch (error) {
     return {reason: `the admin kubeconfig ${lab.record.kubeconfig} cannot be used: ${(error as Error).message}`, hopeless: true}
   }
-  const readyz = await httpProbe({url: `${client.server}/readyz`, tls: client.tls, headers: client.headers, timeoutMs: PROBE_TIMEOUT_MS})
-  return healthy(readyz) ? undefined : {reason: `kube-apiserver: ${client.server}/readyz ${describe(readyz)}`}
-}
-
-/** kubeadm's healthcheck client, as `kubelab up` and `kubelab env` use it for etcd. */
-async function etcdClientTls(layout: SimNodeLayout): Promise<TlsClientOptions> {
-  const [ca, cert, key] = await Promise.all(
-    [ETCD_CLIENT_FILES.ca, ETCD_CLIENT_FILES.cert, ETCD_CLIENT_FILES.key].map((nodePath) => readFile(hostPath(layout, nodePath), 'utf8').catch(() => undefined)),
-  )
-  return {...(ca ? {ca} : {}), ...(cert ? {cert} : {}), ...(key ? {key} : {})}
+  const readyz = await probeApiserverReadyz(lab, client)
+  return healthy(readyz) ? undefined : {reason: `kube-apiserver: ${readyz.url} ${describe(readyz)}`}
 }
 
 function healthy(result: HttpProbeResult): boolean {

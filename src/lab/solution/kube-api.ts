@@ -1,5 +1,4 @@
-import {request} from 'node:https'
-import type {ApiClient} from '../../runtimes/shared/api-client.js'
+import {apiRequest, ApiUnreachableError, statusMessage, type ApiAnswer, type ApiClient} from '../../runtimes/shared/api-client.js'
 import type {RbacReference, SolutionRbacObject} from '../../scenario/solution-schema.js'
 import {LabError} from '../errors.js'
 
@@ -17,49 +16,14 @@ export class KubeApiError extends LabError {
 
 export type KubeObject = {apiVersion: string; kind: string; metadata: {name: string; namespace?: string; [key: string]: unknown}; [key: string]: unknown}
 
-interface Answer {
-  status: number
-  body: string
-}
-
 /** One request with the kubeconfig's credentials; any HTTP status resolves, only a missing answer rejects. */
-function kubeRequest(client: ApiClient, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, timeoutMs = 10_000): Promise<Answer> {
-  const url = new URL(`${client.server}${path}`)
-  const payload = body === undefined ? undefined : JSON.stringify(body)
-  const line = `${method} ${url.href}`
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      url,
-      {
-        method,
-        headers: {...client.headers, accept: 'application/json', ...(payload === undefined ? {} : {'content-type': 'application/json'})},
-        ...(client.tls.ca === undefined ? {} : {ca: client.tls.ca}),
-        ...(client.tls.cert === undefined ? {} : {cert: client.tls.cert}),
-        ...(client.tls.key === undefined ? {} : {key: client.tls.key}),
-        rejectUnauthorized: client.tls.verify !== false,
-        timeout: timeoutMs,
-      },
-      (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => resolve({status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')}))
-        response.on('error', (error) => reject(new KubeApiError(line, undefined, error.message)))
-      },
-    )
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)))
-    outgoing.on('error', (error) => reject(new KubeApiError(line, undefined, error.message)))
-    outgoing.end(payload)
-  })
-}
-
-function reason(body: string): string {
+async function kubeRequest(client: ApiClient, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<ApiAnswer> {
   try {
-    const parsed = JSON.parse(body) as {message?: unknown}
-    if (typeof parsed.message === 'string') return parsed.message
-  } catch {
-    // not a Status
+    return await apiRequest(client, method, path, body)
+  } catch (error) {
+    if (error instanceof ApiUnreachableError) throw new KubeApiError(error.request, undefined, error.reason)
+    throw error
   }
-  return body.trim().slice(0, 300)
 }
 
 const plural = (kind: string): string => `${kind.toLowerCase()}s`
@@ -83,7 +47,7 @@ export async function getRbacObject(client: ApiClient, reference: RbacReference)
   const path = rbacPath(reference)
   const answer = await kubeRequest(client, 'GET', path)
   if (answer.status === 404) return undefined
-  if (answer.status !== 200) throw new KubeApiError(`GET ${path}`, answer.status, reason(answer.body))
+  if (answer.status !== 200) throw new KubeApiError(`GET ${path}`, answer.status, statusMessage(answer.body))
   return JSON.parse(answer.body) as KubeObject
 }
 
@@ -92,7 +56,7 @@ export async function deleteRbacObject(client: ApiClient, reference: RbacReferen
   const path = rbacPath(reference)
   const answer = await kubeRequest(client, 'DELETE', path)
   if (answer.status === 404) return false
-  if (answer.status < 200 || answer.status > 299) throw new KubeApiError(`DELETE ${path}`, answer.status, reason(answer.body))
+  if (answer.status < 200 || answer.status > 299) throw new KubeApiError(`DELETE ${path}`, answer.status, statusMessage(answer.body))
   return true
 }
 
@@ -112,13 +76,13 @@ export async function applyRbacObject(client: ApiClient, object: SolutionRbacObj
     const path = rbacPath(reference)
     const body = {...desired, metadata: {...desired.metadata, resourceVersion: existing.metadata['resourceVersion']}}
     const answer = await kubeRequest(client, 'PUT', path, body)
-    if (answer.status !== 200) throw new KubeApiError(`PUT ${path}`, answer.status, reason(answer.body))
+    if (answer.status !== 200) throw new KubeApiError(`PUT ${path}`, answer.status, statusMessage(answer.body))
     return 'replaced'
   }
   if (roleRefChanged) await deleteRbacObject(client, reference)
   const path = rbacPath({kind: reference.kind, ...(reference.namespace === undefined ? {} : {namespace: reference.namespace})})
   const answer = await kubeRequest(client, 'POST', path, desired)
-  if (answer.status !== 201 && answer.status !== 200) throw new KubeApiError(`POST ${path}`, answer.status, reason(answer.body))
+  if (answer.status !== 201 && answer.status !== 200) throw new KubeApiError(`POST ${path}`, answer.status, statusMessage(answer.body))
   return existing === undefined ? 'created' : 'replaced'
 }
 

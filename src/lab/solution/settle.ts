@@ -1,15 +1,14 @@
-import {createHash} from 'node:crypto'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {httpProbe} from '../../probes/http.js'
-import type {HttpProbeResult, TlsClientOptions} from '../../probes/types.js'
-import {apiClientFromKubeconfig} from '../../runtimes/shared/api-client.js'
+import type {HttpProbeResult} from '../../probes/types.js'
 import {isAlive} from '../../runtimes/sim/kubelet/proc.js'
 import {readNodeStatus} from '../../runtimes/sim/kubelet/status-writer.js'
-import {ETCD_CLIENT_FILES, readSimEndpoints} from '../../runtimes/sim/lab-endpoints.js'
+import {readSimEndpoints} from '../../runtimes/sim/lab-endpoints.js'
 import {NODE_FILE_PATHS} from '../../runtimes/sim/node-files/types.js'
 import {simNodeLayout} from '../../runtimes/sim/node/layout.js'
 import {STATIC_POD_COMPONENTS, type LabComponent, type StaticPodComponent} from '../../runtimes/types.js'
 import {LabError} from '../errors.js'
+import {manifestHash, probeApiserverReadyz, probeEtcdHealth} from '../lab-health.js'
 import {labNode} from '../node-files.js'
 import type {Lab} from '../registry.js'
 
@@ -62,13 +61,9 @@ export async function staticPodsNotLive(lab: Lab): Promise<StaticPodComponent[]>
   for (const component of STATIC_POD_COMPONENTS) {
     const text = await node.readFile(MANIFEST_OF[component])
     const entry = status?.components.find((item) => item.name === component)
-    if (text !== undefined && entry?.manifestHash !== sha256(text)) pending.push(component)
+    if (text !== undefined && entry?.manifestHash !== manifestHash(text)) pending.push(component)
   }
   return pending
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
 }
 
 async function waitForStaticPod(lab: Lab, component: StaticPodComponent, options: SettleOptions): Promise<void> {
@@ -76,7 +71,7 @@ async function waitForStaticPod(lab: Lab, component: StaticPodComponent, options
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
   const text = await labNode(lab).readFile(MANIFEST_OF[component])
   if (text === undefined) return
-  const wanted = sha256(text)
+  const wanted = manifestHash(text)
   let last = 'the kubelet has not picked up the manifest yet'
   for (;;) {
     options.signal?.throwIfAborted()
@@ -95,24 +90,10 @@ async function waitForStaticPod(lab: Lab, component: StaticPodComponent, options
 }
 
 /** etcd's /health and the API server's /readyz as `up` asks them; undefined for components without one. */
-async function healthOf(lab: Lab, component: StaticPodComponent): Promise<HttpProbeResult | undefined> {
-  const layout = simNodeLayout(lab.dir)
-  const endpoints = await readSimEndpoints(layout, lab.record.ports)
-  if (component === 'etcd') {
-    const tls = endpoints.etcd.startsWith('https:') ? await etcdClientTls(lab) : undefined
-    return httpProbe({url: `${endpoints.etcd}/health`, timeoutMs: 1000, ...(tls ? {tls} : {})})
-  }
-  if (component === 'kube-apiserver') {
-    const admin = await apiClientFromKubeconfig(lab.record.kubeconfig)
-    return httpProbe({url: `${endpoints.apiserver}/readyz`, tls: admin.tls, headers: admin.headers, timeoutMs: 1000})
-  }
+function healthOf(lab: Lab, component: StaticPodComponent): Promise<HttpProbeResult> | undefined {
+  if (component === 'etcd') return probeEtcdHealth(lab)
+  if (component === 'kube-apiserver') return probeApiserverReadyz(lab)
   return undefined
-}
-
-async function etcdClientTls(lab: Lab): Promise<TlsClientOptions> {
-  const node = labNode(lab)
-  const [ca, cert, key] = await Promise.all([node.readFile(ETCD_CLIENT_FILES.ca), node.readFile(ETCD_CLIENT_FILES.cert), node.readFile(ETCD_CLIENT_FILES.key)])
-  return {...(ca ? {ca} : {}), ...(cert ? {cert} : {}), ...(key ? {key} : {}), verify: true}
 }
 
 async function waitForKubelet(lab: Lab, options: SettleOptions): Promise<void> {

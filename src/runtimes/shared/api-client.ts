@@ -32,7 +32,7 @@ export class ApiUnreachableError extends Error {
 }
 
 /** One request to the API server; any HTTP status is an answer, only a missing answer throws. */
-export async function apiRequest(client: ApiClient, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<ApiAnswer> {
+export async function apiRequest(client: ApiClient, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, timeoutMs = 10_000): Promise<ApiAnswer> {
   const result: HttpProbeResult = await httpProbe({
     url: `${client.server}${path}`,
     method,
