@@ -1,4 +1,5 @@
 import {portMap, remapPortValue, remapUrlPorts} from '../../runtimes/sim/node-files/args.js'
+import {EDITABLE_FILES} from '../edit.js'
 import {DEFAULT_NODE_PORTS, NODE_FILE_PATHS} from '../../runtimes/sim/node-files/types.js'
 import {apiClientFromKubeconfig, type ApiClient} from '../../runtimes/shared/api-client.js'
 import type {JsonValue} from '../../scenario/kubelet-patch.js'
@@ -18,7 +19,7 @@ import {
   type FlagEdit,
 } from './edit-text.js'
 import {applyRbacObject, deleteRbacObject, describeReference} from './kube-api.js'
-import {MANIFEST_OF, waitUntilLive, type SettleOptions} from './settle.js'
+import {waitUntilLive, type SettleOptions} from './settle.js'
 
 /** One change to make to the lab, values already in the lab's terms (its ports). */
 export type Operation =
@@ -69,7 +70,7 @@ export function operationFor(lab: Lab, action: SolutionAction): Operation {
 
 /** Node path of the file an operation edits; undefined for restarts and RBAC. */
 export function fileOf(operation: Operation): string | undefined {
-  if (operation.kind === 'manifest') return MANIFEST_OF[operation.component]
+  if (operation.kind === 'manifest') return EDITABLE_FILES[operation.component]
   if (operation.kind === 'kubeletConfig') return NODE_FILE_PATHS.kubeletConfig
   if (operation.kind === 'kubeletFlags') return NODE_FILE_PATHS.kubeletFlagsEnv
   return undefined

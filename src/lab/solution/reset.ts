@@ -1,4 +1,5 @@
 import type {Scenario} from '../../scenario/schema.js'
+import {EDITABLE_FILES} from '../edit.js'
 import type {RbacReference, SolutionRbacObject, SolutionStep} from '../../scenario/solution-schema.js'
 import {NODE_FILE_PATHS} from '../../runtimes/sim/node-files/types.js'
 import {STATIC_POD_COMPONENTS} from '../../runtimes/types.js'
@@ -10,7 +11,7 @@ import {BASELINE_FILES, readBaselineFile} from './baseline.js'
 import {kubeletConfigValue, kubeletEnvFlagValues, manifestFlagValues} from './edit-text.js'
 import {referenceOf} from './kube-api.js'
 import {fileOf, operationFor, runOperations, type Operation} from './operations.js'
-import {MANIFEST_OF, waitUntilLive} from './settle.js'
+import {waitUntilLive} from './settle.js'
 
 export interface ResetOutcome {
   /** The steps whose misconfiguration is back. */
@@ -58,7 +59,7 @@ export async function resetLab(lab: Lab, scenario: Scenario, options: SolutionOp
     await node.writeFile(nodePath, baseline)
     report(`${nodePath}: restored as \`kubelab up\` wrote it`)
     if (nodePath === NODE_FILE_PATHS.kubeletConfig || nodePath === NODE_FILE_PATHS.kubeletFlagsEnv) kubeletFilesChanged = true
-    const pod = STATIC_POD_COMPONENTS.find((component) => MANIFEST_OF[component] === nodePath)
+    const pod = STATIC_POD_COMPONENTS.find((component) => EDITABLE_FILES[component] === nodePath)
     if (pod) changedPods.push(pod)
   }
   // etcd first: the API server of the baseline needs the etcd of the baseline.

@@ -4,9 +4,9 @@ import type {HttpProbeResult} from '../../probes/types.js'
 import {isAlive} from '../../runtimes/sim/kubelet/proc.js'
 import {readNodeStatus} from '../../runtimes/sim/kubelet/status-writer.js'
 import {readSimEndpoints} from '../../runtimes/sim/lab-endpoints.js'
-import {NODE_FILE_PATHS} from '../../runtimes/sim/node-files/types.js'
 import {simNodeLayout} from '../../runtimes/sim/node/layout.js'
 import {STATIC_POD_COMPONENTS, type LabComponent, type StaticPodComponent} from '../../runtimes/types.js'
+import {EDITABLE_FILES} from '../edit.js'
 import {LabError} from '../errors.js'
 import {manifestHash, probeApiserverReadyz, probeEtcdHealth} from '../lab-health.js'
 import {labNode} from '../node-files.js'
@@ -21,13 +21,6 @@ export class NotLiveError extends LabError {
     super(`${component} is not serving its new configuration: ${reason}. See \`kubelab status\` and \`kubelab logs ${component}\`.`)
     this.name = 'NotLiveError'
   }
-}
-
-export const MANIFEST_OF: Readonly<Record<StaticPodComponent, string>> = {
-  etcd: NODE_FILE_PATHS.etcdManifest,
-  'kube-apiserver': NODE_FILE_PATHS.apiserverManifest,
-  'kube-controller-manager': NODE_FILE_PATHS.controllerManagerManifest,
-  'kube-scheduler': NODE_FILE_PATHS.schedulerManifest,
 }
 
 export interface SettleOptions {
@@ -59,7 +52,7 @@ export async function staticPodsNotLive(lab: Lab): Promise<StaticPodComponent[]>
   const node = labNode(lab)
   const pending: StaticPodComponent[] = []
   for (const component of STATIC_POD_COMPONENTS) {
-    const text = await node.readFile(MANIFEST_OF[component])
+    const text = await node.readFile(EDITABLE_FILES[component])
     const entry = status?.components.find((item) => item.name === component)
     if (text !== undefined && entry?.manifestHash !== manifestHash(text)) pending.push(component)
   }
@@ -69,7 +62,7 @@ export async function staticPodsNotLive(lab: Lab): Promise<StaticPodComponent[]>
 async function waitForStaticPod(lab: Lab, component: StaticPodComponent, options: SettleOptions): Promise<void> {
   const layout = simNodeLayout(lab.dir)
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
-  const text = await labNode(lab).readFile(MANIFEST_OF[component])
+  const text = await labNode(lab).readFile(EDITABLE_FILES[component])
   if (text === undefined) return
   const wanted = manifestHash(text)
   let last = 'the kubelet has not picked up the manifest yet'
