@@ -1,7 +1,7 @@
 import type {Lesson} from '../../lesson/model.js'
 import type {Scenario} from '../../scenario/schema.js'
 import type {Lab} from '../registry.js'
-import type {ConfigDiff} from '../verify-diff.js'
+import type {ConfigDiff} from '../solution/diff.js'
 
 
 /**
