@@ -1,6 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 import {httpProbe} from '../../probes/http.js'
 import type {HttpProbeResult} from '../../probes/types.js'
+import {apiClientFromKubeconfig, type ApiClient} from '../../runtimes/shared/api-client.js'
 import {isAlive} from '../../runtimes/sim/kubelet/proc.js'
 import {readNodeStatus} from '../../runtimes/sim/kubelet/status-writer.js'
 import {readSimEndpoints} from '../../runtimes/sim/lab-endpoints.js'
@@ -66,12 +67,15 @@ async function waitForStaticPod(lab: Lab, component: StaticPodComponent, options
   if (text === undefined) return
   const wanted = manifestHash(text)
   let last = 'the kubelet has not picked up the manifest yet'
+  // read once: the poll below runs every 100 ms
+  let admin: ApiClient | undefined
   for (;;) {
     options.signal?.throwIfAborted()
     const entry = readNodeStatus(layout.statusFile)?.components.find((item) => item.name === component)
     if (entry?.state === 'failed-manifest') throw new NotLiveError(component, `the kubelet refused its manifest: ${entry.message ?? ''}`)
     if (entry?.manifestHash === wanted && entry.state === 'running' && entry.pid !== undefined && isAlive(entry.pid)) {
-      const health = await healthOf(lab, component)
+      admin ??= component === 'kube-apiserver' ? await apiClientFromKubeconfig(lab.record.kubeconfig) : undefined
+      const health = await healthOf(lab, component, admin)
       if (health === undefined || (health.ok && health.status === 200)) return
       last = health.ok ? `HTTP ${health.status}` : health.message
     } else if (entry) {
@@ -83,9 +87,9 @@ async function waitForStaticPod(lab: Lab, component: StaticPodComponent, options
 }
 
 /** etcd's /health and the API server's /readyz as `up` asks them; undefined for components without one. */
-function healthOf(lab: Lab, component: StaticPodComponent): Promise<HttpProbeResult> | undefined {
+function healthOf(lab: Lab, component: StaticPodComponent, admin: ApiClient | undefined): Promise<HttpProbeResult> | undefined {
   if (component === 'etcd') return probeEtcdHealth(lab)
-  if (component === 'kube-apiserver') return probeApiserverReadyz(lab)
+  if (component === 'kube-apiserver') return probeApiserverReadyz(lab, admin)
   return undefined
 }
 
